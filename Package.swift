@@ -1,0 +1,98 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// Upcoming language features hummingbird enables too (see ../shared/STYLE.md §2).
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "lantern",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "lantern", targets: ["lantern"]),
+        .executable(name: "lantern-bench", targets: ["lantern-bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.5.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
+    ],
+    targets: [
+        // C libraries: one small system-library target each.
+        .systemLibrary(name: "CSQLite", providers: [.apt(["libsqlite3-dev"])]),
+
+        // The SQLite schema, embedded in the binary.
+        .target(
+            name: "Migrations",
+            path: "migrations",
+            exclude: ["README.md"],
+            resources: [.embedInCode("V0001__init.sql")],
+            swiftSettings: swiftSettings
+        ),
+
+        .target(name: "Model", swiftSettings: swiftSettings),
+        .target(
+            name: "Config",
+            dependencies: ["Model", .product(name: "Yams", package: "Yams")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "Storage",
+            dependencies: ["Model", "CSQLite", "Migrations", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "Discovery",
+            dependencies: ["Model", "Config", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "Scrape",
+            dependencies: ["Model", "Config", "Storage", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "Query",
+            dependencies: ["Model", "Storage", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "Server",
+            dependencies: [
+                "Model", "Config", "Storage", "Discovery", "Scrape", "Query",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "lantern",
+            dependencies: [
+                "Server", "Config", "Storage", "Model",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "lantern-bench",
+            dependencies: ["Storage", "Model"],
+            swiftSettings: swiftSettings
+        ),
+
+        .testTarget(name: "ModelTests", dependencies: ["Model"], swiftSettings: swiftSettings),
+        .testTarget(name: "ConfigTests", dependencies: ["Config", "Model"], swiftSettings: swiftSettings),
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "Model"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ServerTests",
+            dependencies: ["Server", "Config", "Storage", "Model"],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

@@ -1,0 +1,1 @@
+// The Config module; see docs/ARCHITECTURE.md.

@@ -1,0 +1,1 @@
+// The Discovery module; see docs/ARCHITECTURE.md.

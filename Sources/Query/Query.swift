@@ -1,0 +1,1 @@
+// The Query module; see docs/ARCHITECTURE.md.

@@ -1,0 +1,1 @@
+// The Scrape module; see docs/ARCHITECTURE.md.

@@ -1,0 +1,1 @@
+public enum MigrationFiles { public static let placeholder = 0 }
