@@ -1,0 +1,99 @@
+import Hummingbird
+public import Logging
+import Model
+import NIOCore
+import ServiceLifecycle
+import UnixSignals
+
+/// `lantern serve`: opens storage, loads the configuration, serves HTTP and runs until
+/// SIGTERM/SIGINT (graceful: stop serving, flush, close the file). SIGHUP reloads the
+/// configuration; a bad one is logged and the running one stays.
+public struct LanternServer: Sendable {
+    let options: ServerOptions
+    let logger: Logger
+
+    public init(options: ServerOptions, logger: Logger) {
+        self.options = options
+        self.logger = logger
+    }
+
+    /// Runs until shut down.
+    /// - Parameter onListening: called with the bound port once HTTP is up (tests use port 0).
+    /// - Throws: `ServerError` when the flags, the configuration or the storage are unusable at start.
+    public func run(onListening: (@Sendable (Int) async -> Void)? = nil) async throws {
+        let address = try ListenAddress(parsing: options.listenAddress)
+        let startTime = Double(Timestamp.now()) / 1000
+        let registry = MetricsRegistry()
+        await registry.register(ProcessMetrics(startTime: startTime))
+        await registry.register(BuildInfo.collector)
+        let readiness = Readiness()
+
+        let configSource = ConfigSource(explicitPath: options.configFile, logger: logger)
+        let core = ServerCore(options: options, configSource: configSource, registry: registry, readiness: readiness, logger: logger)
+        try await core.start()
+
+        let shutdown = ShutdownTrigger()
+        let router = Router()
+        LifecycleRoutes.add(
+            to: router, registry: registry, readiness: readiness, lifecycleEnabled: options.enableLifecycle,
+            actions: LifecycleActions(reload: { await core.reload() }, quit: { await shutdown.fire() })
+        )
+        let logger = self.logger
+        let app = Application(
+            router: router,
+            configuration: .init(address: .hostname(address.host, port: address.port), serverName: nil),
+            onServerRunning: { channel in
+                let port = channel.localAddress?.port ?? address.port
+                logger.info("Server is ready to receive web requests.", metadata: ["address": "\(address.host):\(port)"])
+                await onListening?(port)
+            },
+            logger: logger
+        )
+        let services: [any Service] = [CoreService(core: core), ReloadOnHangup(core: core), app]
+        let group = ServiceGroup(configuration: .init(
+            services: services.map { .init(service: $0) },
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger
+        ))
+        await shutdown.set(group)
+        try await group.run()
+        logger.info("See you next time!")
+    }
+}
+
+/// Lets `/-/quit` start the same graceful shutdown as SIGTERM.
+actor ShutdownTrigger {
+    private var group: ServiceGroup?
+    private var pending = false
+
+    func set(_ group: ServiceGroup) async {
+        self.group = group
+        if pending { await group.triggerGracefulShutdown() }
+    }
+
+    func fire() async {
+        if let group { await group.triggerGracefulShutdown() } else { pending = true }
+    }
+}
+
+/// Keeps the core running while the group runs, and stops it (flush and close) on shutdown.
+struct CoreService: Service {
+    let core: ServerCore
+    func run() async throws {
+        try? await gracefulShutdown()
+        await core.stop()
+    }
+}
+
+/// SIGHUP → reload, as Prometheus does.
+struct ReloadOnHangup: Service {
+    let core: ServerCore
+    func run() async throws {
+        let signals = await UnixSignalsSequence(trapping: .sighup)
+        await withGracefulShutdownHandler {
+            for await _ in signals.cancelOnGracefulShutdown() {
+                _ = await core.reload()
+            }
+        } onGracefulShutdown: {}
+    }
+}

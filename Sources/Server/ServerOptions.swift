@@ -1,0 +1,39 @@
+/// What `lantern serve` was asked to do: Prometheus's flag names, Lantern's defaults.
+public struct ServerOptions: Sendable {
+    /// `--config.file`; nil means `prometheus.yml` if it exists, else the embedded default.
+    public var configFile: String?
+    /// `--storage.path` (Prometheus: `--storage.tsdb.path`); a directory holding `lantern.db`.
+    public var storagePath: String = "data/"
+    /// `--storage.retention.time` in milliseconds (default 15d).
+    public var retentionTime: Int64 = 15 * 24 * 3600 * 1000
+    /// `--storage.retention.size` in bytes; 0 disables size-based retention.
+    public var retentionSize: Int64 = 0
+    /// `--web.listen-address`.
+    public var listenAddress: String = "127.0.0.1:9090"
+    /// `--web.enable-lifecycle`: allow `/-/reload` and `/-/quit` over HTTP.
+    public var enableLifecycle: Bool = false
+
+    public init() {}
+}
+
+/// A `host:port` listen address, parsed the way Go's `net.Listen` reads `--web.listen-address`.
+public struct ListenAddress: Sendable, Equatable, CustomStringConvertible {
+    public let host: String
+    public let port: Int
+
+    /// - Throws: `ServerError` when the text is not `host:port` with a port in 0…65535.
+    public init(parsing text: String) throws(ServerError) {
+        guard let colon = text.lastIndex(of: ":") else {
+            throw ServerError.invalidFlag("--web.listen-address", text, "missing port in address")
+        }
+        var host = String(text[..<colon])
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        guard let port = Int(text[text.index(after: colon)...]), (0...65535).contains(port) else {
+            throw ServerError.invalidFlag("--web.listen-address", text, "invalid port")
+        }
+        self.host = host.isEmpty ? "0.0.0.0" : host
+        self.port = port
+    }
+
+    public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
+}

@@ -1,0 +1,73 @@
+import ArgumentParser
+import Logging
+import Server
+
+/// `lantern serve`: Prometheus's flag names (`--config.file`, `--web.listen-address`, …).
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Scrape targets, store samples in SQLite and serve the Prometheus HTTP API."
+    )
+
+    @Option(name: .customLong("config.file"), help: "Configuration file (default: prometheus.yml if present, else the embedded default).")
+    var configFile: String?
+
+    @Option(name: .customLong("storage.path"), help: "Directory of the SQLite database.")
+    var storagePath: String = "data/"
+
+    @Option(name: .customLong("storage.retention.time"), help: "How long to keep samples (Prometheus duration).")
+    var retentionTime: String = "15d"
+
+    @Option(name: .customLong("storage.retention.size"), help: "Maximum bytes of stored chunks (e.g. 10GB); 0 disables.")
+    var retentionSize: String = "0"
+
+    @Option(name: .customLong("web.listen-address"), help: "Address to listen on for the web interface and API.")
+    var listenAddress: String = "127.0.0.1:9090"
+
+    @Flag(name: .customLong("web.enable-lifecycle"), help: "Enable shutdown and reload via HTTP request.")
+    var enableLifecycle = false
+
+    @Option(name: .customLong("log.level"), help: "Only log messages with the given severity or above: debug, info, warn, error.")
+    var logLevel: String = "info"
+
+    @Option(name: .customLong("log.format"), help: "Output format of log messages: logfmt, json.")
+    var logFormat: String = "logfmt"
+
+    func run() async throws {
+        let level = try LogSetup.level(logLevel)
+        guard let format = LogFormat(rawValue: logFormat) else {
+            throw ValidationError("invalid value \"\(logFormat)\" for flag --log.format: expected logfmt or json")
+        }
+        LoggingSystem.bootstrap { label in LineLogHandler(label: label, format: format, level: level) }
+        var logger = Logger(label: "lantern")
+        logger.logLevel = level
+
+        var options = ServerOptions()
+        options.configFile = configFile
+        options.storagePath = storagePath
+        options.retentionTime = try FlagValues.duration(retentionTime, flag: "--storage.retention.time")
+        options.retentionSize = try FlagValues.bytes(retentionSize, flag: "--storage.retention.size")
+        options.listenAddress = listenAddress
+        options.enableLifecycle = enableLifecycle
+        logger.info("Starting Lantern", metadata: ["version": "\(BuildInfo.version)"])
+        do {
+            try await LanternServer(options: options, logger: logger).run()
+        } catch {
+            logger.error("Lantern stopped", metadata: ["err": "\(error)"])
+            throw ExitCode(1)
+        }
+    }
+}
+
+/// `--log.level` values, Prometheus's names.
+enum LogSetup {
+    static func level(_ name: String) throws -> Logger.Level {
+        switch name {
+        case "debug": return .debug
+        case "info": return .info
+        case "warn": return .warning
+        case "error": return .error
+        default: throw ValidationError("invalid value \"\(name)\" for flag --log.level: expected debug, info, warn or error")
+        }
+    }
+}
