@@ -96,7 +96,7 @@ let package = Package(
         .testTarget(name: "StorageTests", dependencies: ["Storage", "Model"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ServerTests",
-            dependencies: ["Server", "Config", "Storage", "Model"],
+            dependencies: ["Server", "Config", "Storage", "Model", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
     ]

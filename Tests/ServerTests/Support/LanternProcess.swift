@@ -1,0 +1,81 @@
+import Foundation
+import Synchronization
+
+/// Runs the built `lantern` binary as a child process, collecting its stderr (the log).
+final class LanternProcess: Sendable {
+    let process: Process
+    private let log = LinesBox()
+
+    /// The `lantern` executable next to the test bundle (same build folder).
+    static var binary: URL {
+        let testBinary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        var dir = testBinary.deletingLastPathComponent()
+        for _ in 0..<4 {
+            let candidate = dir.appendingPathComponent("lantern")
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+            dir = dir.deletingLastPathComponent()
+        }
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        return root.appendingPathComponent(".build/debug/lantern")
+    }
+
+    init(_ arguments: [String], directory: URL) throws {
+        process = Process()
+        process.executableURL = Self.binary
+        process.arguments = arguments
+        process.currentDirectoryURL = directory
+        let pipe = Pipe()
+        process.standardError = pipe
+        process.standardOutput = FileHandle.nullDevice
+        pipe.fileHandleForReading.readabilityHandler = { handle in
+            let data = handle.availableData
+            if !data.isEmpty { self.log.append(String(decoding: data, as: UTF8.self)) }
+        }
+        try process.run()
+    }
+
+    var logText: String { log.all.joined() }
+
+    /// Waits until the log contains `text` (or the timeout passes).
+    func waitForLog(_ text: String, timeout: Double = 20) async -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if logText.contains(text) { return true }
+            if !process.isRunning { return logText.contains(text) }
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+        return false
+    }
+
+    /// The port from the "ready to receive web requests" log line.
+    func waitForPort(timeout: Double = 30) async -> Int? {
+        guard await waitForLog("ready to receive web requests", timeout: timeout) else { return nil }
+        for line in logText.split(separator: "\n") where line.contains("ready to receive web requests") {
+            if let r = line.range(of: "address=") {
+                let addr = line[r.upperBound...].prefix { $0 != " " }
+                return addr.split(separator: ":").last.flatMap { Int($0) }
+            }
+        }
+        return nil
+    }
+
+    func signal(_ sig: Int32) { kill(process.processIdentifier, sig) }
+
+    /// Waits for exit; returns the status, or nil after the timeout (the process is then killed).
+    func waitForExit(timeout: Double = 20) async -> Int32? {
+        let deadline = Date().addingTimeInterval(timeout)
+        while process.isRunning, Date() < deadline { try? await Task.sleep(for: .milliseconds(50)) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL); return nil }
+        return process.terminationStatus
+    }
+
+    deinit { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+}
+
+/// A fresh temporary directory per test.
+func makeTemporaryDirectory(_ name: String = #function) throws -> URL {
+    let base = FileManager.default.temporaryDirectory.appendingPathComponent("lantern-tests-\(getpid())")
+    let dir = base.appendingPathComponent(name.filter { $0.isLetter || $0.isNumber } + "-" + UUID().uuidString.prefix(8))
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    return dir
+}
