@@ -27,6 +27,7 @@ let package = Package(
     targets: [
         // C libraries: one small system-library target each.
         .systemLibrary(name: "CSQLite", providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
 
         // The SQLite schema, embedded in the binary.
         .target(
@@ -55,7 +56,7 @@ let package = Package(
         ),
         .target(
             name: "Scrape",
-            dependencies: ["Model", "Config", "Storage", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["Model", "Config", "Storage", "CCurl", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -94,6 +95,16 @@ let package = Package(
         .testTarget(name: "ModelTests", dependencies: ["Model"], swiftSettings: swiftSettings),
         .testTarget(name: "ConfigTests", dependencies: ["Config", "Model"], swiftSettings: swiftSettings),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "Model"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: [
+                "Scrape", "Storage", "Config", "Model",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "ServerTests",
             dependencies: ["Server", "Config", "Storage", "Model", .product(name: "Logging", package: "swift-log")],
