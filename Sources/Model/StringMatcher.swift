@@ -62,7 +62,7 @@ private func containsBytes(_ s: String, _ p: String) -> Bool {
 /// newlines (Prometheus compiles `^(?s:pattern)$`) and matching by Unicode scalar, as Go does by rune.
 @usableFromInline
 final class CompiledRegex: @unchecked Sendable {  // safe: the Regex is immutable after init
-    private let regex: Regex<AnyRegexOutput>
+    let regex: Regex<AnyRegexOutput>
 
     init(_ pattern: String) throws(MatcherError) {
         do {
