@@ -14,6 +14,7 @@ let package = Package(
     products: [
         .executable(name: "lantern", targets: ["lantern"]),
         .executable(name: "lantern-bench", targets: ["lantern-bench"]),
+        .executable(name: "lantern-conformance", targets: ["lantern-conformance"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -92,9 +93,19 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        .executableTarget(
+            name: "lantern-conformance",
+            dependencies: [
+                "Scrape", "Model",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
         .testTarget(name: "ModelTests", dependencies: ["Model"], swiftSettings: swiftSettings),
         .testTarget(name: "ConfigTests", dependencies: ["Config", "Model"], swiftSettings: swiftSettings),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "Model"], swiftSettings: swiftSettings),
+        .testTarget(name: "ScrapeTests", dependencies: ["Scrape", "Model"], swiftSettings: swiftSettings),
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
