@@ -11,14 +11,19 @@ internal import Model
 public enum ExpositionConformance {
     /// A case's result.
     public enum Outcome: Sendable, Equatable {
+        /// Acceptance and expectations matched.
         case passed
+        /// Mismatch, with what went wrong.
         case failed(String)
+        /// Not run, by a rule of ``skipReason(for:)``.
         case skipped(String)
     }
 
     /// The result of one case.
     public struct CaseResult: Sendable {
+        /// The manifest case.
         public let testCase: Case
+        /// What happened.
         public let outcome: Outcome
     }
 
@@ -27,8 +32,11 @@ public enum ExpositionConformance {
         /// One result per manifest case, in manifest order.
         public let results: [CaseResult]
 
+        /// Number of passed cases.
         public var passed: Int { results.count { $0.outcome == .passed } }
+        /// Number of failed cases.
         public var failed: Int { results.count { if case .failed = $0.outcome { true } else { false } } }
+        /// Number of skipped cases.
         public var skipped: Int { results.count { if case .skipped = $0.outcome { true } else { false } } }
 
         /// `(profile, passed, failed, skipped)` per profile, sorted by profile.
