@@ -37,13 +37,7 @@ struct ConformanceTests {
             // Only documented, field-derived rules skip (ExpositionConformance.skipReason).
             #expect(ExpositionConformance.skipReason(for: named.testCase) == reason)
         case let .failed(why):
-            if named.testCase.profile == "prometheus-scrape" {
-                Issue.record("\(named.testCase.name): \(why)")
-            } else {
-                withKnownIssue("profile \(named.testCase.profile) is not fully implemented") {
-                    Issue.record("\(named.testCase.name): \(why)")
-                }
-            }
+            Issue.record("\(named.testCase.name): \(why)")
         }
     }
 }

@@ -80,9 +80,14 @@ extension ExpositionParser {
                 throw error(.invalidMetadata, "invalid metric type \"\(typeText)\"", at: text.lowerBound)
             }
             metricType = type
+            typeLineName = nameRange
             return .type(name: name, type: type)
         default:
             let unit = Self.string(b, text)
+            if strict && (metricType == .info || metricType == .stateset)
+                && b[typeLineName].elementsEqual(b[nameRange]) {
+                throw error(.invalidMetadata, "\(metricType.rawValue) metric \"\(name)\" must not have a unit", at: text.lowerBound)
+            }
             if !text.isEmpty {
                 let rawName = UnsafeRawBufferPointer(rebasing: b[nameRange])
                 let suffixStart = rawName.count - text.count

@@ -9,7 +9,11 @@ extension ExpositionParser {
         while true {
             guard i < n else { throw syntaxError("expected label name", at: i) }
             var c = b[i]
-            if c == ByteClass.braceClose { return i + 1 }
+            if c == ByteClass.braceClose {
+                if strict && i > start && b[i - 1] == ByteClass.comma { throw syntaxError("expected label name", at: i) }
+                if strict { try checkStrictLabelSet(b, out, exemplar: exemplar, at: start) }
+                return i + 1
+            }
             let nameStart = i
             let quoted = c == ByteClass.quote
             if quoted {
@@ -30,7 +34,10 @@ extension ExpositionParser {
                 out[0] = nameStart + 1
                 out[1] = nameEnd - 1
                 i += 1
-                if c == ByteClass.braceClose { return i }
+                if c == ByteClass.braceClose {
+                    if strict { try checkStrictLabelSet(b, out, exemplar: exemplar, at: start) }
+                    return i
+                }
                 continue
             }
             guard c == ByteClass.equal else { throw syntaxError("expected equal", at: i) }
@@ -86,5 +93,25 @@ extension ExpositionParser {
         }
         hasExemplar = true
         pos = j + 1
+    }
+
+    /// Strict OpenMetrics: label names unique; an exemplar's names and values together at most
+    /// 128 characters (code points).
+    private func checkStrictLabelSet(_ b: UnsafeRawBufferPointer, _ out: [Int], exemplar: Bool, at start: Int) throws(ParseError) {
+        let first = exemplar ? 0 : 2
+        for k in stride(from: first, to: out.count, by: 4) {
+            for m in stride(from: k + 4, to: out.count, by: 4)
+            where b[out[k]..<out[k + 1]].elementsEqual(b[out[m]..<out[m + 1]]) {
+                throw error(.syntax, "duplicate label name \(Self.quote(bytes[out[m]..<out[m + 1]]))", at: out[m])
+            }
+        }
+        guard exemplar else { return }
+        var characters = 0
+        for k in stride(from: 0, to: out.count, by: 4) {
+            for range in [out[k]..<out[k + 1], out[k + 2]..<out[k + 3]] {
+                characters += Self.unescaped(b, range).unicodeScalars.count
+            }
+        }
+        if characters > 128 { throw error(.syntax, "exemplar label set has \(characters) characters, more than 128", at: start) }
     }
 }

@@ -19,9 +19,16 @@ public struct ExpositionParser {
         /// are ordinary series.
         public var skipCreatedSeries: Bool
 
+        /// OpenMetrics: also enforce the syntax rules of the OpenMetrics 1.0 specification that
+        /// Prometheus's scrape parser lets through: no trailing comma in a label set, no label
+        /// name twice in a sample, exemplar label sets of at most 128 characters, no `# UNIT`
+        /// for `info` and `stateset` families. Family-level rules are not checked either way.
+        public var strictOpenMetrics: Bool
+
         /// Creates options; see the properties for the defaults.
-        public init(skipCreatedSeries: Bool = true) {
+        public init(skipCreatedSeries: Bool = true, strictOpenMetrics: Bool = false) {
             self.skipCreatedSeries = skipCreatedSeries
+            self.strictOpenMetrics = strictOpenMetrics
         }
     }
 
@@ -60,6 +67,9 @@ public struct ExpositionParser {
 
     var ignoreExemplar = false
     var skipCreatedSeries: Bool
+    let strict: Bool
+    /// Name of the last `# TYPE` line, for the strict UNIT check.
+    var typeLineName: Range<Int> = 0..<0
     var cachedStartTimestamp: Int64 = 0
     var cachedStartKey: [UInt8]?
 
@@ -75,6 +85,7 @@ public struct ExpositionParser {
         self.bytes = bytes
         self.format = format
         self.skipCreatedSeries = options.skipCreatedSeries
+        self.strict = options.strictOpenMetrics
         offsets.reserveCapacity(32)
     }
 
