@@ -52,7 +52,7 @@ let package = Package(
         ),
         .target(
             name: "Discovery",
-            dependencies: ["Model", "Config", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["Model", "Config", .product(name: "Yams", package: "Yams"), .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -104,6 +104,11 @@ let package = Package(
 
         .testTarget(name: "ModelTests", dependencies: ["Model"], swiftSettings: swiftSettings),
         .testTarget(name: "ConfigTests", dependencies: ["Config", "Model"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "DiscoveryTests",
+            dependencies: ["Discovery", "Config", "Model", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "Model"], swiftSettings: swiftSettings),
         .testTarget(name: "ScrapeTests", dependencies: ["Scrape", "Model"], swiftSettings: swiftSettings),
         .testTarget(

@@ -1,1 +1,0 @@
-// The Discovery module; see docs/ARCHITECTURE.md.

@@ -1,0 +1,161 @@
+public import Logging
+public import Model
+
+/// Runs one provider per distinct discovery configuration and merges their groups into the
+/// per-job target sets the scrape manager consumes (Prometheus `discovery.Manager`).
+///
+/// The first merged set goes out as soon as it exists; later ones at most once per
+/// `updateInterval` (5 s, as Prometheus's updater throttle). The output stream keeps only the
+/// newest set, so a slow consumer never blocks a provider: the latest state wins.
+public actor DiscoveryManager {
+    /// How discoverers are made from configurations; tests and later providers plug in here.
+    public typealias DiscovererFactory = @Sendable (SDConfig) -> (any Discoverer)?
+
+    struct Provider {
+        let name: String
+        let config: SDConfig
+        var subscribers: Set<String>
+        var groups: [String: TargetGroup] = [:]
+        var sourceOrder: [String] = []
+        var task: Task<Void, Never>?
+    }
+
+    /// The merged target sets, newest only.
+    public nonisolated let syncStream: AsyncStream<[String: [TargetGroup]]>
+    private let syncContinuation: AsyncStream<[String: [TargetGroup]]>.Continuation
+    private let wakeUps: AsyncStream<Void>
+    private let wake: AsyncStream<Void>.Continuation
+    private let updateInterval: Duration
+    private let factory: DiscovererFactory
+    private let logger: Logger
+    fileprivate var providers: [Int: Provider] = [:]
+    private var nextProviderID = 0
+    private var jobs: [String] = []
+    private var stats = DiscoveryStats()
+
+    /// - Parameters:
+    ///   - updateInterval: the throttle between merged updates (Prometheus: 5 s).
+    ///   - factory: builds a discoverer for a configuration; nil marks the configuration failed.
+    public init(updateInterval: Duration = .seconds(5), logger: Logger, factory: DiscovererFactory? = nil) {
+        self.updateInterval = updateInterval
+        self.logger = logger
+        let log = logger
+        self.factory = factory ?? { config in DefaultDiscoverers.make(config, logger: log) }
+        (syncStream, syncContinuation) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
+        (wakeUps, wake) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
+    }
+
+    /// Sends merged updates until cancelled; then stops every provider and ends the stream.
+    public func run() async {
+        for await _ in wakeUps {
+            if Task.isCancelled { break }
+            send()
+            try? await Task.sleep(for: updateInterval)
+        }
+        for p in providers.values { p.task?.cancel() }
+        providers.removeAll()
+        syncContinuation.finish()
+    }
+
+    /// Registers providers for `configs` (job name → its discovery configurations). Unchanged
+    /// providers keep running; removed ones are cancelled and their targets vanish from the
+    /// next update, so their scrape loops stop.
+    public func applyConfig(_ configs: [String: [SDConfig]]) {
+        jobs = configs.keys.sorted()
+        for (id, var p) in providers {
+            let subs = Set(configs.filter { $0.value.contains(p.config) }.keys)
+            if subs.isEmpty {
+                p.task?.cancel()
+                providers[id] = nil
+            } else {
+                p.subscribers = subs
+                providers[id] = p
+            }
+        }
+        stats.failedConfigs = 0
+        for job in jobs {
+            for config in configs[job]! where !providers.values.contains(where: { $0.config == config }) {
+                guard let discoverer = factory(config) else {
+                    stats.failedConfigs += 1
+                    logger.info("Cannot create service discovery", metadata: ["type": "\(config.typeName)", "job": "\(job)"])
+                    continue
+                }
+                let id = nextProviderID
+                nextProviderID += 1
+                let subs = Set(configs.filter { $0.value.contains(config) }.keys)
+                var provider = Provider(name: "\(config.typeName)/\(id)", config: config, subscribers: subs)
+                provider.task = Task { await self.runProvider(id: id, discoverer: discoverer) }
+                providers[id] = provider
+            }
+        }
+        wake.yield()
+    }
+
+    private func runProvider(id: Int, discoverer: any Discoverer) async {
+        let (updates, continuation) = AsyncStream<[TargetGroup]>.makeStream(bufferingPolicy: .unbounded)
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                await discoverer.run(updates: continuation)
+                continuation.finish()
+            }
+            for await groups in updates { self.receive(id: id, groups) }
+            group.cancelAll()
+        }
+    }
+
+    private func receive(id: Int, _ groups: [TargetGroup]) {
+        guard var p = providers[id] else { return }
+        stats.receivedUpdates += 1
+        for g in groups {
+            if p.groups.updateValue(g, forKey: g.source) == nil { p.sourceOrder.append(g.source) }
+        }
+        providers[id] = p
+        wake.yield()
+    }
+
+    private func send() {
+        let sets = allGroups()
+        stats.discoveredTargets = sets.mapValues { $0.reduce(0) { $0 + $1.targets.count } }
+        if case .dropped = syncContinuation.yield(sets) { stats.delayedUpdates += 1 }
+    }
+
+    /// Every job's groups, from all providers it subscribes to; a job without groups is
+    /// present with an empty list so its pool drops its targets.
+    func allGroups() -> [String: [TargetGroup]] {
+        var out: [String: [TargetGroup]] = [:]
+        for job in jobs { out[job] = [] }
+        for id in providers.keys.sorted() {
+            let p = providers[id]!
+            let groups = p.sourceOrder.compactMap { p.groups[$0] }
+            for job in p.subscribers where out[job] != nil { out[job]! += groups }
+        }
+        return out
+    }
+
+    /// `lantern_sd_*` self-metrics.
+    public func metrics() -> [MetricFamily] { stats.families() }
+}
+
+/// Counters behind the `lantern_sd_*` metrics.
+struct DiscoveryStats {
+    var receivedUpdates = 0
+    var delayedUpdates = 0
+    var failedConfigs = 0
+    var discoveredTargets: [String: Int] = [:]
+
+    func families() -> [MetricFamily] {
+        [
+            MetricFamily(name: "lantern_sd_received_updates_total", help: "Total number of update events received from the SD providers.", type: .counter, value: Double(receivedUpdates)),
+            MetricFamily(name: "lantern_sd_updates_delayed_total", help: "Total number of update events that couldn't be sent immediately.", type: .counter, value: Double(delayedUpdates)),
+            MetricFamily(name: "lantern_sd_failed_configs", help: "Current number of service discovery configurations that failed to load.", type: .gauge, value: Double(failedConfigs)),
+            MetricFamily(name: "lantern_sd_discovered_targets", help: "Current number of discovered targets.", type: .gauge, samples: discoveredTargets.sorted { $0.key < $1.key }.map {
+                MetricSample(labels: Labels(("config", $0.key), ("name", "scrape")), value: Double($0.value))
+            }),
+        ]
+    }
+}
+
+extension DiscoveryManager {
+    /// The number of running providers (white-box test hook).
+    package func providersCountForTesting() -> Int { providers.count }
+}

@@ -1,0 +1,92 @@
+import Config
+import Logging
+import Model
+import Synchronization
+import Testing
+@testable import Discovery
+
+/// A discoverer the test drives: counts its starts and sends what the test pushes.
+final class ScriptedDiscoverer: Discoverer {
+    let starts = Atomic<Int>(0)
+    let script: [[TargetGroup]]
+    let pause: Duration
+    init(_ script: [[TargetGroup]], pause: Duration = .zero) { self.script = script; self.pause = pause }
+    func run(updates: AsyncStream<[TargetGroup]>.Continuation) async {
+        starts.add(1, ordering: .relaxed)
+        for groups in script {
+            updates.yield(groups)
+            if pause > .zero { try? await Task.sleep(for: pause) }
+        }
+        while !Task.isCancelled { try? await Task.sleep(for: .seconds(60)) }
+    }
+}
+
+func group(_ source: String, _ addresses: String...) -> TargetGroup {
+    TargetGroup(source: source, targets: addresses.map { Labels(("__address__", $0)) })
+}
+
+/// Reads the manager's stream until `accept` holds (or fails after the timeout).
+func waitFor(_ stream: AsyncStream<[String: [TargetGroup]]>, timeout: Duration = .seconds(10),
+             _ accept: @escaping @Sendable ([String: [TargetGroup]]) -> Bool) async -> [String: [TargetGroup]]? {
+    await withTaskGroup(of: [String: [TargetGroup]]?.self) { g in
+        g.addTask {
+            for await update in stream where accept(update) { return update }
+            return nil
+        }
+        g.addTask { try? await Task.sleep(for: timeout); return nil }
+        let first = await g.next() ?? nil
+        g.cancelAll()
+        return first
+    }
+}
+
+@Suite(.timeLimit(.minutes(1)))
+struct DiscoveryManagerTests {
+    let logger = Logger(label: "test")
+
+    @Test func identicalConfigsShareOneProviderAndBothJobsGetTheGroups() async throws {
+        let groups = [group("0", "a:1", "b:2")]
+        let manager = DiscoveryManager(updateInterval: .milliseconds(50), logger: logger)
+        let runner = Task { await manager.run() }
+        defer { runner.cancel() }
+        await manager.applyConfig(["j1": [.staticGroups(groups)], "j2": [.staticGroups(groups)]])
+        let update = await waitFor(manager.syncStream) { $0["j1"]?.count == 1 && $0["j2"]?.count == 1 }
+        #expect(update?["j1"] == groups)
+        #expect(update?["j2"] == groups)
+        #expect(await manager.providerCount == 1)
+    }
+
+    @Test func burstsAreMergedAndTheLatestGroupPerSourceWins() async throws {
+        let script = (0..<50).map { [group("s", "host:\($0)")] }
+        let d = ScriptedDiscoverer(script)
+        let manager = DiscoveryManager(updateInterval: .milliseconds(300), logger: logger) { _ in d }
+        let runner = Task { await manager.run() }
+        defer { runner.cancel() }
+        await manager.applyConfig(["job": [.staticGroups([])]])
+        let update = await waitFor(manager.syncStream) { $0["job"]?.first?.targets.first?["__address__"] == "host:49" }
+        #expect(update?["job"]?.count == 1, "one group per source, the newest")
+        let families = await manager.metrics()
+        #expect(families.first { $0.name == "lantern_sd_received_updates_total" }?.samples.first?.value == 50)
+    }
+
+    @Test func unchangedProvidersKeepRunningAndRemovedOnesEmptyTheirJobs() async throws {
+        let keep = ScriptedDiscoverer([[group("k", "keep:1")]])
+        let gone = ScriptedDiscoverer([[group("g", "gone:1")]])
+        let a = SDConfig.staticGroups([group("a")]), b = SDConfig.staticGroups([group("b")])
+        let manager = DiscoveryManager(updateInterval: .milliseconds(50), logger: logger) { $0 == a ? keep : gone }
+        let runner = Task { await manager.run() }
+        defer { runner.cancel() }
+        await manager.applyConfig(["stay": [a], "leave": [b]])
+        _ = await waitFor(manager.syncStream) { $0["stay"]?.count == 1 && $0["leave"]?.count == 1 }
+        // The "leave" job keeps existing but loses its discovery: it must get an empty list.
+        await manager.applyConfig(["stay": [a], "leave": []])
+        let update = await waitFor(manager.syncStream) { $0["leave"]?.isEmpty == true }
+        #expect(update?["stay"]?.first?.source == "k")
+        #expect(keep.starts.load(ordering: .relaxed) == 1, "an unchanged provider is not restarted")
+        #expect(await manager.providerCount == 1)
+    }
+}
+
+extension DiscoveryManager {
+    var providerCount: Int { providersCountForTesting() }
+}
