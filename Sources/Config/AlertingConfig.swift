@@ -88,12 +88,6 @@ public struct AlertmanagerConfig: Codable, Sendable, Equatable {
 
     mutating func validate(scheme nameScheme: NameValidationScheme, at path: String) throws(ConfigError) {
         try httpClientConfig.validate(at: path)
-        for i in kubernetesSDConfigs.indices {
-            try kubernetesSDConfigs[i].validate(at: KeyPath.index(KeyPath.join(path, "kubernetes_sd_configs"), i))
-        }
-        for i in httpSDConfigs.indices {
-            try httpSDConfigs[i].validate(at: KeyPath.index(KeyPath.join(path, "http_sd_configs"), i))
-        }
         if relabelConfigs.isEmpty {
             for (i, group) in staticConfigs.enumerated() {
                 for target in group.targets where target.contains("/") {

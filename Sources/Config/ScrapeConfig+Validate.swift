@@ -6,12 +6,6 @@ extension ScrapeConfig {
     mutating func validateOwnFields(at path: String) throws(ConfigError) {
         if jobName.isEmpty { throw .invalid("job_name is empty", at: path) }
         try httpClientConfig.validate(at: path)
-        for i in kubernetesSDConfigs.indices {
-            try kubernetesSDConfigs[i].validate(at: KeyPath.index(KeyPath.join(path, "kubernetes_sd_configs"), i))
-        }
-        for i in httpSDConfigs.indices {
-            try httpSDConfigs[i].validate(at: KeyPath.index(KeyPath.join(path, "http_sd_configs"), i))
-        }
         // Targets that look like URLs are a common mistake; with relabel rules the address may be
         // rewritten (blackbox probing), so Prometheus skips the check then.
         if relabelConfigs.isEmpty {
