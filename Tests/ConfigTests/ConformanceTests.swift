@@ -19,7 +19,12 @@ import Testing
         let cases = Conformance.cases()
         try #require(!cases.isEmpty, "no conformance cases found under \(Conformance.configRoot.path)")
         var passed = 0, failed: [String] = []
+        let verbose = ProcessInfo.processInfo.environment["LANTERN_CONFORMANCE_VERBOSE"] != nil
         for c in cases where Conformance.skipped[c.name] == nil {
+            if verbose {
+                do { _ = try ConfigLoader.load(path: Conformance.configRoot.appendingPathComponent(c.file).path); print("\(c.name): loaded") }
+                catch { print("\(c.name): \(error)") }
+            }
             if let why = Conformance.run(c) { failed.append("config/\(c.name): \(why)") } else { passed += 1 }
         }
         for line in failed { print(line) }
