@@ -81,3 +81,26 @@ enum ServiceDiscovery {
         "outscale", "ovhcloud", "puppetdb", "scaleway", "serverset", "stackit", "triton", "uyuni", "vultr",
     ].map { $0 + "_sd_configs" })
 }
+
+/// Decodes a list element that may be YAML null, so the owner can name the null entry.
+struct Nullable<T: Decodable>: Decodable {
+    var value: T?
+    init(from decoder: any Decoder) throws { value = decoder.isNullValue ? nil : try T(from: decoder) }
+}
+
+extension KeyedDecodingContainer {
+    /// A list whose null entries are errors with Prometheus's message (`empty or null … section`).
+    func list<T: Decodable>(_ key: Key, nullMessage: String) throws -> [T] {
+        guard contains(key) else { return [] }
+        let d = try superDecoder(forKey: key)
+        let items = try [Nullable<T>](from: d)
+        var out: [T] = []
+        for (i, item) in items.enumerated() {
+            guard let v = item.value else {
+                throw ConfigError(.invalid, nullMessage, keyPath: KeyPath.index(KeyPath.string(d.codingPath), i))
+            }
+            out.append(v)
+        }
+        return out
+    }
+}

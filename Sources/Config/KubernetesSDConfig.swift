@@ -98,6 +98,9 @@ public struct KubernetesSDConfig: Codable, Sendable, Equatable {
         selectors = try c.value(.selectors, [])
         attachMetadata = try c.value(.attachMetadata, AttachMetadata())
         httpClientConfig = try HTTPClientConfig(from: decoder, enableHTTP2Default: true)
+        // Prometheus checks discovery blocks while decoding them (their UnmarshalYAML), so these
+        // errors win over the job-level checks that run after the document is decoded.
+        try validate(at: KeyPath.string(decoder.codingPath))
     }
 
     static func decodeRole<K: CodingKey>(_ c: KeyedDecodingContainer<K>, _ key: K) throws -> Role? {

@@ -94,6 +94,9 @@ public struct HTTPSDConfig: Codable, Sendable, Equatable {
         url = try c.value(.url, "")
         refreshInterval = try c.value(.refreshInterval, .minutes(1))
         httpClientConfig = try HTTPClientConfig(from: decoder, enableHTTP2Default: true)
+        // Prometheus checks discovery blocks while decoding them (their UnmarshalYAML), so these
+        // errors win over the job-level checks that run after the document is decoded.
+        try validate(at: KeyPath.string(decoder.codingPath))
     }
 
     public func encode(to encoder: any Encoder) throws {

@@ -45,12 +45,27 @@ struct NodeDecoder: Decoder {
     func mappingPairs(for typeName: String) throws -> [(key: String, keyNode: Node, value: Node)] {
         switch node {
         case .mapping(let m):
-            return try m.map { pair in
+            var pairs: [(key: String, keyNode: Node, value: Node)] = []
+            var merged: [Node] = []
+            for pair in m {
                 guard case .scalar(let s) = pair.key else {
                     throw error(.type, "mapping keys must be scalars", at: pair.key.mark)
                 }
-                return (try YAMLScalar(s).stringValue(), pair.key, pair.value)
+                if s.string == "<<", s.style == .plain || s.style == .any {
+                    // YAML merge key, as go-yaml supports: `<<: *defaults` or `<<: [*a, *b]`.
+                    if case .sequence(let seq) = pair.value { merged += Array(seq) } else { merged.append(pair.value) }
+                    continue
+                }
+                pairs.append((try YAMLScalar(s).stringValue(), pair.key, pair.value))
             }
+            for source in merged {
+                guard case .mapping = source else { throw error(.type, "map merge requires map or sequence of maps as the value", at: source.mark) }
+                for pair in try NodeDecoder(node: source, codingPath: codingPath).mappingPairs(for: typeName)
+                where !pairs.contains(where: { $0.key == pair.key }) {
+                    pairs.append(pair)
+                }
+            }
+            return pairs
         case .scalar where isNull:
             return []
         default:
