@@ -16,19 +16,7 @@ extension SQLiteWriter {
                 dropHeadChunks(olderThan: cutoff)
             }
             if let maxBytes = options.maxBytes {
-                var rounds = 0
-                while try sizeInUse() > maxBytes, rounds < 1000 {
-                    let del = try db.prepared("""
-                        DELETE FROM chunks WHERE (series_id, mint) IN
-                          (SELECT series_id, mint FROM chunks ORDER BY maxt LIMIT ?1)
-                        """)
-                    try del.bind(1, 64)
-                    try del.run()
-                    let n = db.changes
-                    if n == 0 { break }
-                    deleted += n
-                    rounds += 1
-                }
+                deleted += try deleteOldestChunks(db, toFit: maxBytes)
             }
             if deleted > 0 { try db.execute("PRAGMA incremental_vacuum") }
             StorageMetrics.set(metrics.fileBytes, Int(try sizeInUse()))
@@ -37,6 +25,28 @@ extension SQLiteWriter {
         }
         StorageMetrics.add(metrics.retentionDeletedChunks, deleted)
         return deleted
+    }
+
+    /// Deletes the oldest chunks whose estimated share of the file covers the excess over
+    /// `maxBytes`. B-tree pages free up only when emptied, so the file shrinks less than the
+    /// rows deleted; later runs delete more if needed, and new chunks reuse the half-empty
+    /// pages meanwhile, so the size converges to the limit instead of being cut exactly.
+    private func deleteOldestChunks(_ db: Connection, toFit maxBytes: Int64) throws -> Int {
+        let used = try sizeInUse()
+        guard used > maxBytes else { return 0 }
+        let count = try db.prepared("SELECT count(*) FROM chunks")
+        defer { count.reset() }
+        guard try count.step(), count.int64(0) > 0 else { return 0 }
+        let chunks = count.int64(0)
+        let perChunk = max(1, used / chunks)
+        let k = min(chunks, (used - maxBytes + perChunk - 1) / perChunk)
+        let del = try db.prepared("""
+            DELETE FROM chunks WHERE (series_id, mint) IN
+              (SELECT series_id, mint FROM chunks ORDER BY maxt LIMIT ?1)
+            """)
+        try del.bind(1, k)
+        try del.run()
+        return db.changes
     }
 
     /// Drops head chunks entirely older than the cutoff (series idle for the whole
