@@ -89,7 +89,14 @@ let package = Package(
         ),
         .executableTarget(
             name: "lantern-bench",
-            dependencies: ["Storage", "Model"],
+            dependencies: ["Storage", "Model", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+        // Child process of StorageTests' durability test: commits, acknowledges, gets SIGKILLed.
+        .executableTarget(
+            name: "lantern-storage-crash-helper",
+            dependencies: ["Storage", "Model", .product(name: "Logging", package: "swift-log")],
+            path: "Tests/StorageCrashHelper",
             swiftSettings: swiftSettings
         ),
 
@@ -109,7 +116,11 @@ let package = Package(
             dependencies: ["Discovery", "Config", "Model", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "StorageTests", dependencies: ["Storage", "Model"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "StorageTests",
+            dependencies: ["Storage", "Model", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "ScrapeTests", dependencies: ["Scrape", "Model"], swiftSettings: swiftSettings),
         .testTarget(
             name: "IntegrationTests",
