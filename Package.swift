@@ -121,7 +121,7 @@ let package = Package(
             dependencies: ["Storage", "Model", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "ScrapeTests", dependencies: ["Scrape", "Model"], swiftSettings: swiftSettings),
+        .testTarget(name: "ScrapeTests", dependencies: ["Scrape", "Model", "Config"], swiftSettings: swiftSettings),
         .testTarget(
             name: "IntegrationTests",
             dependencies: [

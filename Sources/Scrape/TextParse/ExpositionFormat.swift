@@ -1,3 +1,4 @@
+public import Config
 /// The text formats Lantern can parse.
 public enum ExpositionFormat: String, Sendable, Hashable, CaseIterable {
     /// Prometheus text format 0.0.4 (`text/plain`).

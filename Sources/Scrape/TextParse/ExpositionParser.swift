@@ -1,3 +1,4 @@
+public import Config
 public import Model
 
 /// A pull parser for one scrape body in the Prometheus text format 0.0.4 or OpenMetrics 1.0.

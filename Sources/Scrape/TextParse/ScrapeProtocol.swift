@@ -1,34 +1,14 @@
-/// A scrape protocol as named in `scrape_protocols` / `fallback_scrape_protocol`
-/// (Prometheus `config.ScrapeProtocol`), with the media type it requests.
-public enum ScrapeProtocol: String, Sendable, Hashable, CaseIterable, Codable {
-    case prometheusProto = "PrometheusProto"
-    case prometheusText0_0_4 = "PrometheusText0.0.4"
-    case prometheusText1_0_0 = "PrometheusText1.0.0"
-    case openMetricsText0_0_1 = "OpenMetricsText0.0.1"
-    case openMetricsText1_0_0 = "OpenMetricsText1.0.0"
+public import Config
 
-    /// Prometheus's default `scrape_protocols` (`config.DefaultScrapeProtocols`).
-    public static let defaults: [ScrapeProtocol] = [
-        .openMetricsText1_0_0, .openMetricsText0_0_1, .prometheusText1_0_0, .prometheusText0_0_4,
-    ]
-
-    /// The Accept value for this protocol (`config.ScrapeProtocolsHeaders`).
-    public var headerValue: String {
-        switch self {
-        case .prometheusProto: "application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited"
-        case .prometheusText0_0_4: "text/plain;version=0.0.4"
-        case .prometheusText1_0_0: "text/plain;version=1.0.0"
-        case .openMetricsText0_0_1: "application/openmetrics-text;version=0.0.1"
-        case .openMetricsText1_0_0: "application/openmetrics-text;version=1.0.0"
-        }
-    }
-
+/// What the scrape side needs of a `scrape_protocols` entry: which parser reads it and the
+/// `Accept` header that asks for it (the protocol names and media types live in Config).
+extension ScrapeProtocol {
     /// The parser for bodies of this protocol; nil for protobuf, which Lantern does not parse.
     public var format: ExpositionFormat? {
         switch self {
         case .prometheusProto: nil
-        case .prometheusText0_0_4, .prometheusText1_0_0: .prometheusText
-        case .openMetricsText0_0_1, .openMetricsText1_0_0: .openMetrics
+        case .prometheusText004, .prometheusText100: .prometheusText
+        case .openMetricsText001, .openMetricsText100: .openMetrics
         }
     }
 
@@ -39,12 +19,12 @@ public enum ScrapeProtocol: String, Sendable, Hashable, CaseIterable, Codable {
     ///   - protocols: the job's `scrape_protocols`, in preference order.
     ///   - escaping: the metric name escaping scheme, `allow-utf-8` or `underscores` (also
     ///     `dots`, `values`).
-    public static func acceptHeader(_ protocols: [ScrapeProtocol] = defaults, escaping: String = "allow-utf-8") -> String {
+    public static func acceptHeader(_ protocols: [ScrapeProtocol] = defaultProtocols, escaping: String = "allow-utf-8") -> String {
         var weight = allCases.count + 1
         var values: [String] = []
         for p in protocols {
-            var value = p.headerValue
-            if p == .prometheusText1_0_0 || p == .openMetricsText1_0_0 { value += ";escaping=" + escaping }
+            var value = p.headerMediaType
+            if p == .prometheusText100 || p == .openMetricsText100 { value += ";escaping=" + escaping }
             value += ";q=0.\(weight)"
             values.append(value)
             weight -= 1

@@ -1,0 +1,88 @@
+import Model
+import Storage
+
+/// Sample counts of one scrape, reported as `scrape_samples_*` and `scrape_series_added`.
+struct AppendCounts {
+    var scraped = 0
+    var postRelabel = 0
+    var added = 0
+    var outOfOrder = 0
+    var duplicates = 0
+}
+
+extension ScrapeLoop {
+    /// Parses the body and appends every sample. Any parse error, limit breach or invalid
+    /// series fails the whole scrape (the caller rolls back).
+    mutating func appendBody(_ body: [UInt8], contentType: String?, at ts: Timestamp, to appender: inout any Appender) throws -> AppendCounts {
+        var parser = try ExpositionParser(bytes: body, contentType: contentType, fallback: settings.fallbackProtocol)
+        var counts = AppendCounts()
+        while let entry = try parser.next() {
+            guard entry == .series else { continue }
+            counts.scraped += 1
+            let raw = parser.seriesBytes
+            let t = settings.honorTimestamps ? (parser.timestamp ?? ts) : ts
+            let index: ScrapeCache.Index
+            if let i = cache.index(of: raw) {
+                index = i
+                _ = cache.markSeen(i)
+            } else {
+                let labels = try finalLabels(parser.labels())
+                index = cache.insert(raw, labels: labels)
+                if labels != nil { counts.added += 1 }
+            }
+            let entry = cache[index]
+            guard let labels = entry.labels else { continue }
+            counts.postRelabel += 1
+            if settings.sampleLimit > 0, counts.postRelabel > settings.sampleLimit { throw ScrapeError.sampleLimitExceeded }
+            do {
+                let ref = try appender.append(entry.ref, labels, at: t, value: parser.value)
+                if ref != entry.ref { cache[index].ref = ref }
+            } catch let e as AppendError where e == .outOfOrder {
+                counts.outOfOrder += 1
+            } catch let e as AppendError where e == .duplicateSampleForTimestamp {
+                counts.duplicates += 1
+            }
+        }
+        return counts
+    }
+
+    /// Target labels merged in (honor_labels), metric relabeling, label limits; nil = dropped.
+    func finalLabels(_ scraped: Labels) throws -> Labels? {
+        let merged = Self.mergeTargetLabels(scraped, target: report.targetLabels, honorLabels: settings.honorLabels)
+        guard let labels = Relabeling.process(merged, settings.metricRelabelRules) else { return nil }
+        if settings.labelLimit > 0, labels.count > settings.labelLimit {
+            throw ScrapeError.labelLimit("label_limit exceeded (metric: \(labels.metricName ?? ""), number of labels: \(labels.count), limit: \(settings.labelLimit))")
+        }
+        for l in labels {
+            if settings.labelNameLengthLimit > 0, l.name.utf8.count > settings.labelNameLengthLimit {
+                throw ScrapeError.labelLimit("label_name_length_limit exceeded (metric: \(labels.metricName ?? ""), label name: \(l.name), length: \(l.name.utf8.count), limit: \(settings.labelNameLengthLimit))")
+            }
+            if settings.labelValueLengthLimit > 0, l.value.utf8.count > settings.labelValueLengthLimit {
+                throw ScrapeError.labelLimit("label_value_length_limit exceeded (metric: \(labels.metricName ?? ""), label name: \(l.name), value: \(quoted(l.value)), length: \(l.value.utf8.count), limit: \(settings.labelValueLengthLimit))")
+            }
+        }
+        return labels
+    }
+
+    /// Prometheus's `mutateSampleLabels`: with `honor_labels` the scraped value wins; without,
+    /// the target's wins and a clashing scraped label is kept as `exported_<name>`.
+    static func mergeTargetLabels(_ scraped: Labels, target: Labels, honorLabels: Bool) -> Labels {
+        if target.isEmpty { return scraped }
+        var lb = LabelsBuilder(scraped)
+        if honorLabels {
+            for l in target where (scraped[l.name] ?? "").isEmpty { lb.set(l.name, l.value) }
+        } else {
+            var conflicts: [(String, String)] = []
+            for l in target {
+                if let existing = scraped[l.name], !existing.isEmpty { conflicts.append((l.name, existing)) }
+                lb.set(l.name, l.value)
+            }
+            for (name, value) in conflicts {
+                var exported = "exported_" + name
+                while let v = scraped[exported], !v.isEmpty { exported = "exported_" + exported }
+                lb.set(exported, value)
+            }
+        }
+        return lb.labels()
+    }
+}
