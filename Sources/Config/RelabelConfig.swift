@@ -68,7 +68,7 @@ public struct RelabelConfig: Codable, Sendable, Equatable {
             action = .replace
         }
         do {
-            _ = try Matcher(.regexMatch, "regex", regex)
+            try validateRE2(regex)
         } catch {
             throw try c.superDecoder(forKey: .regex).typeError("error parsing regexp: \(error.reason) in \(quoted(regex))")
         }
