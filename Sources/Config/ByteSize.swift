@@ -33,7 +33,7 @@ public struct ByteSize: Codable, Sendable, Hashable, Comparable, CustomStringCon
             rest = rest.dropFirst(unit.count)
             guard let value = Double(number) else { throw ConfigError(.type, "units: invalid size \(quoted(text))") }
             guard let factor = Self.units.first(where: { $0.name == unit })?.factor else {
-                throw ConfigError(.type, "units: unknown unit \(quoted(String(unit))) in \(quoted(text))")
+                throw ConfigError(.type, "units: unknown unit \(unit) in \(text)")
             }
             total += value * Double(factor)
         }

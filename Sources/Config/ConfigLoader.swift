@@ -75,7 +75,7 @@ public enum ConfigLoader {
                                line: mark.line, column: mark.column, file: source)
         case .duplicatedKeysInMapping(let duplicates, let context):
             let keys = duplicates.map { quoted($0) }.joined(separator: ", ")
-            return ConfigError(.duplicateKey, "yaml: line \(context.mark.line): mapping key \(keys) already defined",
+            return ConfigError(.duplicateKey, "yaml: line \(context.mark.line): field \(keys) already set: mapping key defined twice",
                                line: context.mark.line, column: context.mark.column, file: source)
         default:
             return ConfigError(.syntax, "yaml: \(y)", file: source)

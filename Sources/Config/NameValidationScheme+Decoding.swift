@@ -6,7 +6,7 @@ extension NameValidationScheme {
         guard let raw = try c.decodeIfPresent(String.self, forKey: key), !raw.isEmpty else { return nil }
         guard let scheme = NameValidationScheme(rawValue: raw) else {
             throw try c.superDecoder(forKey: key).typeError(
-                "unknown name validation method specified, must be either '', 'legacy' or 'utf8', got \(raw)")
+                "unrecognized ValidationScheme: \(quoted(raw)), must be either '', 'legacy' or 'utf8'")
         }
         return scheme
     }

@@ -56,7 +56,9 @@ public struct RelabelConfig: Codable, Sendable, Equatable {
         modulus = try c.value(.modulus, 0)
         targetLabel = try c.value(.targetLabel, "")
         replacement = c.has(.replacement) ? try c.value(.replacement, "") : Self.defaultReplacement
-        if c.has(.action) {
+        if c.has(.action), try c.decodeNil(forKey: .action) {
+            throw try c.superDecoder(forKey: .action).error(from: .invalid("relabel action cannot be empty", at: ""))
+        } else if c.has(.action) {
             let raw = try c.value(.action, "")
             guard let a = Action(rawValue: raw.lowercased()) else {
                 throw try c.superDecoder(forKey: .action).typeError("unknown relabel action \(quoted(raw))")
@@ -66,7 +68,7 @@ public struct RelabelConfig: Codable, Sendable, Equatable {
             action = .replace
         }
         do {
-            _ = try Matcher(.regexMatch, "regex", regex)
+            try validateRE2(regex)
         } catch {
             throw try c.superDecoder(forKey: .regex).typeError("error parsing regexp: \(error.reason) in \(quoted(regex))")
         }

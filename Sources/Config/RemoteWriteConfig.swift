@@ -54,7 +54,7 @@ public struct RemoteWriteConfig: Codable, Sendable, Equatable {
         let message = try c.value(.protobufMessage, ProtobufMessage.v1.rawValue)
         guard let m = ProtobufMessage(rawValue: message.isEmpty ? ProtobufMessage.v1.rawValue : message) else {
             throw try c.superDecoder(forKey: .protobufMessage).typeError(
-                "invalid protobuf_message value: unknown remote write protobuf message \(message), supported: "
+                "invalid protobuf_message value: unknown type for remote write protobuf message \(message), supported: "
                     + ProtobufMessage.allCases.map(\.rawValue).joined(separator: ", "))
         }
         protobufMessage = m

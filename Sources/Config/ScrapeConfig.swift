@@ -95,7 +95,12 @@ public struct ScrapeConfig: Codable, Sendable, Equatable {
         scrapeInterval = try c.value(.scrapeInterval, .zero)
         scrapeTimeout = try c.value(.scrapeTimeout, .zero)
         scrapeProtocols = try c.decodeIfPresent([ScrapeProtocol].self, forKey: .scrapeProtocols)
-        fallbackScrapeProtocol = try c.decodeIfPresent(ScrapeProtocol.self, forKey: .fallbackScrapeProtocol)
+        do {
+            fallbackScrapeProtocol = try c.decodeIfPresent(ScrapeProtocol.self, forKey: .fallbackScrapeProtocol)
+        } catch var e as ConfigError where e.code == .type {
+            e.message = "invalid fallback_scrape_protocol for scrape config with job name \(quoted(jobName)): " + e.message
+            throw e
+        }
         scrapeNativeHistograms = try c.decodeIfPresent(Bool.self, forKey: .scrapeNativeHistograms)
         alwaysScrapeClassicHistograms = try c.decodeIfPresent(Bool.self, forKey: .alwaysScrapeClassicHistograms)
         convertClassicHistogramsToNHCB = try c.decodeIfPresent(Bool.self, forKey: .convertClassicHistogramsToNHCB)

@@ -63,5 +63,9 @@ import Testing
             """, baseDirectory: "/etc/lantern")
         #expect(config.scrapeConfigs[0].httpClientConfig.basicAuth?.password.value == "hunter2")
         #expect(!"\(config)".contains("hunter2"))
+        #expect(!String(reflecting: config).contains("hunter2"))
+        var dumped = ""
+        dump(config, to: &dumped)
+        #expect(!dumped.contains("hunter2"))
     }
 }
