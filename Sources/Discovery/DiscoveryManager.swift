@@ -18,6 +18,8 @@ public actor DiscoveryManager {
         var groups: [String: TargetGroup] = [:]
         var sourceOrder: [String] = []
         var task: Task<Void, Never>?
+        /// Whether the discoverer has sent its initial state yet.
+        var hasReported = false
     }
 
     /// The merged target sets, newest only.
@@ -50,7 +52,9 @@ public actor DiscoveryManager {
         for await _ in wakeUps {
             if Task.isCancelled { break }
             send()
-            try? await Task.sleep(for: updateInterval)
+            // Until every provider has sent its first state, sets go out at once (startup and
+            // new providers are not held back); after that, at most one per interval.
+            if providers.values.allSatisfy(\.hasReported) { try? await Task.sleep(for: updateInterval) }
         }
         for p in providers.values { p.task?.cancel() }
         providers.removeAll()
@@ -106,6 +110,7 @@ public actor DiscoveryManager {
     private func receive(id: Int, _ groups: [TargetGroup]) {
         guard var p = providers[id] else { return }
         stats.receivedUpdates += 1
+        p.hasReported = true
         for g in groups {
             if p.groups.updateValue(g, forKey: g.source) == nil { p.sourceOrder.append(g.source) }
         }

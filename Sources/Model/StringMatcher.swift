@@ -66,7 +66,7 @@ final class CompiledRegex: @unchecked Sendable {  // safe: the Regex is immutabl
 
     init(_ pattern: String) throws(MatcherError) {
         do {
-            regex = try Regex("(?s:" + pattern + ")").matchingSemantics(.unicodeScalar)
+            regex = try Regex("(?s:" + swiftSpelling(ofRE2: pattern) + ")").matchingSemantics(.unicodeScalar)
         } catch {
             throw MatcherError(pattern: pattern, reason: "\(error)")
         }

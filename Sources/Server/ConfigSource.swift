@@ -1,3 +1,4 @@
+public import Config
 import Foundation
 public import Logging
 
@@ -16,7 +17,13 @@ struct ConfigSource: Sendable {
 
     func describe() -> String { path ?? "<embedded default>" }
 
-    func load() throws -> Bool {
-        true
+    /// Reads and validates the configuration.
+    /// - Parameter selfAddress: the address this server listens on; the embedded default
+    ///   scrapes it (it is written for 127.0.0.1:9090, the default listen address).
+    /// - Throws: `ConfigError` naming the file, key and line.
+    func load(selfAddress: String) throws(ConfigError) -> PrometheusConfig {
+        if let path { return try ConfigLoader.load(path: path) }
+        let yaml = PrometheusConfig.embeddedDefaultYAML.replacingOccurrences(of: "127.0.0.1:9090", with: selfAddress)
+        return try ConfigLoader.parse(yaml: yaml, baseDirectory: ".", source: "<embedded default>")
     }
 }

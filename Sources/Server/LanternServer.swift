@@ -30,7 +30,7 @@ public struct LanternServer: Sendable {
 
         let configSource = ConfigSource(explicitPath: options.configFile, logger: logger)
         let core = ServerCore(options: options, configSource: configSource, registry: registry, readiness: readiness, logger: logger)
-        try await core.start()
+        try await core.start(selfAddress: address.description)
 
         let shutdown = ShutdownTrigger()
         let router = Router()
@@ -44,7 +44,13 @@ public struct LanternServer: Sendable {
             configuration: .init(address: .hostname(address.host, port: address.port), serverName: nil),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? address.port
-                logger.info("Server is ready to receive web requests.", metadata: ["address": "\(address.host):\(port)"])
+                logger.info("Listening", metadata: ["address": "\(address.host):\(port)"])
+                do {
+                    try await core.startScraping(port: port)
+                } catch {
+                    logger.error("Starting scrape manager failed", metadata: ["err": "\(error)"])
+                    await shutdown.fire()
+                }
                 await onListening?(port)
             },
             logger: logger

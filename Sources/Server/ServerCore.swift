@@ -1,8 +1,13 @@
+public import Config
+import Discovery
+import Foundation
 public import Logging
 import Model
+import Scrape
+import Storage
 
-/// The server's mutable heart: the running configuration and the open storage. One actor,
-/// so a reload and a shutdown never interleave.
+/// The server's mutable heart: the open storage, the running configuration, discovery and
+/// scraping. One actor, so a reload and a shutdown never interleave.
 actor ServerCore {
     let options: ServerOptions
     let configSource: ConfigSource
@@ -10,6 +15,12 @@ actor ServerCore {
     let readiness: Readiness
     let logger: Logger
     private var reloads = ReloadStats()
+    private var storage: SQLiteStorage?
+    private var config: PrometheusConfig?
+    private var discovery: DiscoveryManager?
+    private var scrape: ScrapeManager?
+    private var background: [Task<Void, Never>] = []
+    private var selfAddress = "127.0.0.1:9090"
 
     init(options: ServerOptions, configSource: ConfigSource, registry: MetricsRegistry, readiness: Readiness, logger: Logger) {
         self.options = options
@@ -19,23 +30,69 @@ actor ServerCore {
         self.logger = logger
     }
 
-    /// Loads the configuration and opens storage; any failure here stops the start.
-    func start() async throws {
-        let stats = ReloadStatsBox(core: self)
-        await registry.register(ClosureCollector { await stats.families() })
+    /// Validates the configuration and opens storage; any failure here stops the start.
+    func start(selfAddress: String) async throws {
+        self.selfAddress = selfAddress
+        let core = ReloadStatsBox(core: self)
+        await registry.register(ClosureCollector { await core.families() })
         do {
-            _ = try configSource.load()
-            reloads.record(success: true)
+            config = try configSource.load(selfAddress: selfAddress)
         } catch {
             throw ServerError.config("\(error)")
         }
+        let storage = try await openStorage()
+        self.storage = storage
+        await registry.register(ClosureCollector { StorageMetricFamilies.families(storage.collectMetrics()) })
+        logger.info("TSDB started", metadata: ["path": "\(options.storagePath)"])
+    }
+
+    private func openStorage() async throws -> SQLiteStorage {
+        do {
+            try FileManager.default.createDirectory(atPath: options.storagePath, withIntermediateDirectories: true)
+            var storageOptions = StorageOptions()
+            storageOptions.retention = options.retentionTime > 0 ? .milliseconds(options.retentionTime) : nil
+            storageOptions.maxBytes = options.retentionSize > 0 ? options.retentionSize : nil
+            let path = (options.storagePath as NSString).appendingPathComponent("lantern.db")
+            return try await SQLiteStorage.open(path: path, options: storageOptions, logger: logger)
+        } catch {
+            throw ServerError.storage("\(error)")
+        }
+    }
+
+    /// Starts discovery and scraping with the loaded configuration, once HTTP listens on
+    /// `port` (the embedded default scrapes this server itself).
+    func startScraping(port: Int) async throws {
+        guard let storage, var config else { return }
+        let host = selfAddress.split(separator: ":").dropLast().joined(separator: ":")
+        if port != Int(selfAddress.split(separator: ":").last ?? "") {
+            selfAddress = "\(host):\(port)"
+            if configSource.path == nil { config = try configSource.load(selfAddress: selfAddress) }
+        }
+        let discovery = DiscoveryManager(logger: logger)
+        let scrape = ScrapeManager(storage: storage, userAgent: "Lantern/\(BuildInfo.version)", logger: logger)
+        self.discovery = discovery
+        self.scrape = scrape
+        await registry.register(ClosureCollector { await discovery.metrics() })
+        background.append(Task { await discovery.run() })
+        background.append(Task { await scrape.run(targetSets: discovery.syncStream) })
+        try await apply(config)
+        self.config = config
+        reloads.record(success: true)
         readiness.markReady()
+        logger.info("Server is ready to receive web requests.", metadata: ["address": "\(selfAddress)"])
+    }
+
+    private func apply(_ config: PrometheusConfig) async throws {
+        try await scrape?.applyConfig(config.scrapeConfigs)
+        await discovery?.applyConfig(Dictionary(config.scrapeConfigs.map { ($0.jobName, $0.sdConfigs) }, uniquingKeysWith: { a, _ in a }))
     }
 
     /// Re-reads the configuration file; on error the running configuration stays.
     func reload() async -> Result<Void, any Error> {
         do {
-            _ = try configSource.load()
+            let new = try configSource.load(selfAddress: selfAddress)
+            try await apply(new)
+            config = new
             reloads.record(success: true)
             logger.info("Completed loading of configuration file", metadata: ["filename": "\(configSource.describe())"])
             return .success(())
@@ -46,10 +103,26 @@ actor ServerCore {
         }
     }
 
-    /// Flushes and closes storage.
+    /// Stops scraping (staleness markers are written), then flushes and closes storage.
     func stop() async {
         readiness.markNotReady()
+        await scrape?.stopAll()
+        for t in background { t.cancel() }
+        for t in background { await t.value }
+        background.removeAll()
+        do {
+            try await storage?.close()
+        } catch {
+            logger.error("Closing storage failed", metadata: ["err": "\(error)"])
+        }
+        storage = nil
     }
+
+    /// The running storage (nil before start and after stop).
+    var openStorageHandle: SQLiteStorage? { storage }
+
+    /// The scrape manager, for `/api/v1/targets`.
+    var scrapeManager: ScrapeManager? { scrape }
 
     fileprivate func reloadFamilies() -> [MetricFamily] { reloads.families() }
 }
@@ -58,11 +131,10 @@ actor ServerCore {
 struct ReloadStats {
     var lastSuccessful = true
     var lastSuccessTime: Double = 0
-    var failures = 0
 
     mutating func record(success: Bool) {
         lastSuccessful = success
-        if success { lastSuccessTime = Double(Timestamp.now()) / 1000 } else { failures += 1 }
+        if success { lastSuccessTime = Double(Timestamp.now()) / 1000 }
     }
 
     func families() -> [MetricFamily] {
@@ -73,8 +145,25 @@ struct ReloadStats {
     }
 }
 
-/// Breaks the registry → core reference cycle at registration time.
+/// Lets the registry read the core's reload stats without a strong cycle at registration.
 private struct ReloadStatsBox: Sendable {
     let core: ServerCore
     func families() async -> [MetricFamily] { await core.reloadFamilies() }
+}
+
+/// Groups the storage's flat metric list into families for `/metrics`.
+enum StorageMetricFamilies {
+    static func families(_ metrics: [StorageMetric]) -> [MetricFamily] {
+        var order: [String] = []
+        var byName: [String: MetricFamily] = [:]
+        for m in metrics {
+            let sample = MetricSample(labels: m.labels, value: m.value)
+            if byName[m.name] == nil {
+                order.append(m.name)
+                byName[m.name] = MetricFamily(name: m.name, help: m.help, type: m.type == .counter ? .counter : .gauge, samples: [])
+            }
+            byName[m.name]!.samples.append(sample)
+        }
+        return order.map { byName[$0]! }
+    }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Config
 
 /// `lantern check …`: offline checks, like `promtool check`.
 struct CheckCommand: AsyncParsableCommand {
@@ -9,7 +10,8 @@ struct CheckCommand: AsyncParsableCommand {
     )
 }
 
-/// `lantern check config FILE...`: validates like `promtool check config`; exit 0 when all pass.
+/// `lantern check config FILE...`: validates like `promtool check config` (syntax, semantics
+/// and that referenced files exist); exit 0 when every file passes, 1 otherwise.
 struct CheckConfigCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "config", abstract: "Check if the config files are valid or not.")
 
@@ -17,6 +19,18 @@ struct CheckConfigCommand: AsyncParsableCommand {
     var files: [String]
 
     func run() async throws {
-        throw ExitCode(1)
+        var failed = false
+        for file in files {
+            print("Checking \(file)")
+            let problems = ConfigChecker.check(path: file)
+            if problems.isEmpty {
+                print("  SUCCESS: \(file) is valid prometheus config file syntax")
+            } else {
+                failed = true
+                for p in problems { print("  FAILED: \(p)") }
+            }
+            print("")
+        }
+        if failed { throw ExitCode(1) }
     }
 }

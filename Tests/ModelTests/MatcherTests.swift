@@ -31,6 +31,7 @@ struct MatcherCase: Sendable, CustomTestStringConvertible {
         .init(type: .regexMatch, pattern: "é+", accepts: ["éé"], rejects: ["e"]),
         .init(type: .regexMatch, pattern: "(?P<x>a)b", accepts: ["ab"], rejects: ["b"]),
         .init(type: .regexMatch, pattern: "x$", accepts: ["x"], rejects: ["x\n"]),
+        .init(type: .regexMatch, pattern: "\\pL+", accepts: ["abcé"], rejects: ["a1", ""]),
         .init(type: .regexNoMatch, pattern: "foo|bar", accepts: ["", "baz"], rejects: ["foo", "bar"]),
     ]
 

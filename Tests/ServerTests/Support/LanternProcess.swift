@@ -5,6 +5,7 @@ import Synchronization
 final class LanternProcess: Sendable {
     let process: Process
     private let log = LinesBox()
+    private let stdout = LinesBox()
 
     /// The `lantern` executable next to the test bundle (same build folder).
     static var binary: URL {
@@ -19,14 +20,23 @@ final class LanternProcess: Sendable {
         return root.appendingPathComponent(".build/debug/lantern")
     }
 
-    init(_ arguments: [String], directory: URL) throws {
+    init(_ arguments: [String], directory: URL, captureStdout: Bool = false) throws {
         process = Process()
         process.executableURL = Self.binary
         process.arguments = arguments
         process.currentDirectoryURL = directory
         let pipe = Pipe()
         process.standardError = pipe
-        process.standardOutput = FileHandle.nullDevice
+        if captureStdout {
+            let out = Pipe()
+            process.standardOutput = out
+            out.fileHandleForReading.readabilityHandler = { handle in
+                let data = handle.availableData
+                if !data.isEmpty { self.stdout.append(String(decoding: data, as: UTF8.self)) }
+            }
+        } else {
+            process.standardOutput = FileHandle.nullDevice
+        }
         pipe.fileHandleForReading.readabilityHandler = { handle in
             let data = handle.availableData
             if !data.isEmpty { self.log.append(String(decoding: data, as: UTF8.self)) }
@@ -35,6 +45,7 @@ final class LanternProcess: Sendable {
     }
 
     var logText: String { log.all.joined() }
+    var stdoutText: String { stdout.all.joined() }
 
     /// Waits until the log contains `text` (or the timeout passes).
     func waitForLog(_ text: String, timeout: Double = 20) async -> Bool {

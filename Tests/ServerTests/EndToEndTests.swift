@@ -1,0 +1,81 @@
+import Foundation
+import Model
+import Storage
+import Testing
+
+/// A free loopback port (bound and released; the test binds it again right away).
+func freePort() throws -> Int {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(fd) }
+    var addr = sockaddr_in()
+    addr.sin_family = sa_family_t(AF_INET)
+    addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+    addr.sin_port = 0
+    _ = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+    var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+    _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
+    return Int(UInt16(bigEndian: addr.sin_port))
+}
+
+/// The whole server as users run it: the binary, a prometheus.yml, scraping, SQLite, signals.
+@Suite(.timeLimit(.minutes(2)))
+struct EndToEndTests {
+    @Test func scrapesItselfStoresSamplesAndSurvivesABadReload() async throws {
+        let dir = try makeTemporaryDirectory()
+        let port = try freePort()
+        let config = dir.appendingPathComponent("prometheus.yml")
+        try """
+        global:
+          scrape_interval: 200ms
+          scrape_timeout: 200ms
+        scrape_configs:
+          - job_name: self
+            static_configs:
+              - targets: ["127.0.0.1:\(port)"]
+                labels: {env: e2e}
+        """.write(to: config, atomically: true, encoding: .utf8)
+        let lantern = try LanternProcess(
+            ["serve", "--config.file=prometheus.yml", "--web.listen-address=127.0.0.1:\(port)", "--storage.path=data"],
+            directory: dir
+        )
+        #expect(await lantern.waitForPort() == port, "log:\n\(lantern.logText)")
+        try await Task.sleep(for: .milliseconds(1500))
+
+        // A second process reads the file while serve writes it.
+        let reader = try await SQLiteStorage.openReadOnly(path: dir.appendingPathComponent("data/lantern.db").path)
+        let q = try await reader.querier(mint: .min, maxt: .max)
+        let up = try await q.select(matchers: [Matcher(.equal, "__name__", "up"), Matcher(.equal, "job", "self")])
+        await q.close()
+        try await reader.close()
+        let m0 = try await LoopbackHTTP.request(port: port, path: "/metrics")
+        let series = try #require(up.series.first, "log:\n\(lantern.logText)\n\(m0.body)")
+        #expect(series.labels["env"] == "e2e")
+        #expect(series.labels["instance"] == "127.0.0.1:\(port)")
+        #expect(series.allSamples().count >= 3)
+        #expect(series.allSamples().allSatisfy { $0.v == 1 })
+
+        // A broken config is rejected on SIGHUP; the old one keeps running.
+        try "scrape_configs:\n  - job_name: self\n    scrape_interval: banana\n".write(to: config, atomically: true, encoding: .utf8)
+        lantern.signal(SIGHUP)
+        #expect(await lantern.waitForLog("Error reloading config"), "log:\n\(lantern.logText)")
+        let metrics = try await LoopbackHTTP.request(port: port, path: "/metrics")
+        #expect(metrics.body.contains("lantern_config_last_reload_successful 0"))
+        #expect(metrics.body.contains("lantern_tsdb_"), "storage self-metrics are exposed")
+
+        lantern.signal(SIGTERM)
+        #expect(await lantern.waitForExit() == 0, "log:\n\(lantern.logText)")
+    }
+
+    @Test func checkConfigReportsLikePromtool() async throws {
+        let dir = try makeTemporaryDirectory()
+        try "scrape_configs:\n  - job_name: a\n    static_configs: [{targets: ['x:1']}]\n".write(to: dir.appendingPathComponent("good.yml"), atomically: true, encoding: .utf8)
+        try "scrape_configs:\n  - job_name: a\n    scrape_intervall: 5s\n".write(to: dir.appendingPathComponent("bad.yml"), atomically: true, encoding: .utf8)
+        let good = try LanternProcess(["check", "config", "good.yml"], directory: dir, captureStdout: true)
+        #expect(await good.waitForExit() == 0)
+        #expect(good.stdoutText.contains("SUCCESS: good.yml is valid prometheus config file syntax"))
+        let bad = try LanternProcess(["check", "config", "good.yml", "bad.yml"], directory: dir, captureStdout: true)
+        #expect(await bad.waitForExit() == 1)
+        #expect(bad.stdoutText.contains("FAILED: bad.yml:3"), "\(bad.stdoutText)")
+        #expect(bad.stdoutText.contains("scrape_intervall"))
+    }
+}
