@@ -1,3 +1,5 @@
+public import Model
+
 /// One item of a scrape body, as returned by ``ExpositionParser/next()``.
 ///
 /// Metadata entries carry their decoded text. A ``series`` entry carries nothing: read the

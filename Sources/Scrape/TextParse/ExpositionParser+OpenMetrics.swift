@@ -1,3 +1,4 @@
+import Model
 internal import Model
 
 /// OpenMetrics 1.0 text, at the strictness of Prometheus's scrape parser
@@ -76,7 +77,7 @@ extension ExpositionParser {
             return .help(name: name, text: Self.unescaped(b, text))
         case "TYPE":
             let typeText = Self.string(b, text)
-            guard let type = MetricType(rawValue: typeText) else {
+            guard let type = MetricType(rawValue: typeText), type != .untyped else {
                 throw error(.invalidMetadata, "invalid metric type \"\(typeText)\"", at: text.lowerBound)
             }
             metricType = type

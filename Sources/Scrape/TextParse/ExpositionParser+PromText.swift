@@ -1,3 +1,4 @@
+import Model
 /// The Prometheus text format 0.0.4, with Prometheus's scrape-parser leniencies
 /// (`model/textparse/promparse.go`): blanks around tokens and between labels, a trailing comma,
 /// no final newline, quoted UTF-8 names inside the braces, arbitrary `#` comments.
