@@ -19,6 +19,21 @@ while let a = args.next() {
     case "--compress-series": compressSeries = Int(args.next() ?? "") ?? compressSeries
     case "--runs": runs = Int(args.next() ?? "") ?? runs
     case "--dir": dir = args.next() ?? dir
+    case "--memory":
+        // Head memory measured in a fresh process: RSS growth while opening an existing
+        // database (series, postings, open chunks rebuilt from disk), per series.
+        let path = args.next() ?? (dir + "/append.db")
+        let before = Measure.rss()
+        var options = StorageOptions()
+        options.maintenanceInterval = nil
+        options.retention = nil
+        options.checkpointOnClose = false
+        let s = try await SQLiteStorage.open(path: path, options: options, logger: Logger(label: "bench", factory: { _ in SwiftLogNoOpLogHandler() }))
+        let after = Measure.rss()
+        let n = s.collectMetrics().first { $0.name == "lantern_tsdb_head_series" }!.value
+        print("head RSS per series after open: \(fmt(Double(after - before) / n, 0)) B (\(Int(n)) series, \(fmt(Double(after - before) / 1e6, 1)) MB)")
+        try await s.close()
+        exit(0)
     case "--quick": series = 10_000; rounds = 30; compressSeries = 2_000; runs = 2
     default: print("unknown flag \(a)"); exit(2)
     }
