@@ -10,14 +10,19 @@ CREATE TABLE series (
 
 -- Gorilla/XOR chunks (delta-of-delta times, XOR floats), about 120 samples each.
 -- A series' chunks never overlap in time. crc: CRC-32C of data.
+-- A rowid table: chunks are appended in write order, so its pages fill densely; a
+-- (series_id, mint)-keyed table would split pages on every time round and stay ~60% full.
 CREATE TABLE chunks (
+    id        INTEGER PRIMARY KEY,
     series_id INTEGER NOT NULL,
     mint      INTEGER NOT NULL,
     maxt      INTEGER NOT NULL,
     crc       INTEGER NOT NULL,
-    data      BLOB    NOT NULL,
-    PRIMARY KEY (series_id, mint)
-) STRICT, WITHOUT ROWID;
+    data      BLOB    NOT NULL
+) STRICT;
+
+-- Reads go by series and time; INSERT OR REPLACE of a partial chunk hits this key.
+CREATE UNIQUE INDEX chunks_by_series ON chunks (series_id, mint);
 
 -- Retention deletes the oldest chunks first.
 CREATE INDEX chunks_by_maxt ON chunks (maxt);

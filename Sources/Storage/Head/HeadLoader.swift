@@ -32,16 +32,32 @@ struct HeadLoader {
     }
 
     private func loadSeries(_ head: inout Head) throws {
+        let maxID = try db.prepared("SELECT coalesce(max(id), 0) FROM series")
+        if try maxID.step() { head.series.reserveCapacity(Int(maxID.int64(0)) + 1) }  // no doubling slack
+        maxID.reset()
         let q = try db.prepared("SELECT id, labels FROM series ORDER BY id")
         defer { q.reset() }
+        // Label names and values repeat across series (metric names, jobs, instances): share
+        // one heap string per distinct value instead of one per series.
+        var interned: [String: String] = [:]
         while try q.step() {
             let id = UInt64(q.int64(0))
-            guard let labels = q.withBlob(1, { RecordCodec.decodeLabels($0) }) else {
+            guard let decoded = q.withBlob(1, { RecordCodec.decodeLabels($0) }) else {
                 throw StorageError(.corruption, "series \(id) in \(db.path) has undecodable labels")
             }
+            let labels = Labels(sortedUnique: decoded.pairs.map { l in
+                Label(name: Self.intern(l.name, &interned), value: Self.intern(l.value, &interned))
+            })
             head.insert(id, MemSeries(labels: labels))
             head.index(id)
         }
+    }
+
+    private static func intern(_ s: String, _ table: inout [String: String]) -> String {
+        if s.utf8.count <= 15 { return s }  // stored inline in the String itself
+        if let shared = table[s] { return shared }
+        table[s] = s
+        return s
     }
 
     /// The newest chunk of each series gives its last sample; a partial one becomes the open chunk.

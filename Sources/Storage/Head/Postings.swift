@@ -49,9 +49,8 @@ struct Postings: Sendable {
     /// Merges the values added since the last call into the sorted lists; the writer calls
     /// it before handing out a snapshot, so prefix matchers can binary-search.
     mutating func sortValues() {
-        for name in byName.keys where !(byName[name]!.unsorted.isEmpty) {
-            byName[name]!.mergeUnsorted()
-        }
+        let dirty = byName.compactMap { $0.value.unsorted.isEmpty ? nil : $0.key }
+        for name in dirty { byName[name]!.mergeUnsorted() }
     }
 
     var labelNames: [String] { byName.keys.sorted() }

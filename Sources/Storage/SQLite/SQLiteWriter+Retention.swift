@@ -41,8 +41,7 @@ extension SQLiteWriter {
         let perChunk = max(1, used / chunks)
         let k = min(chunks, (used - maxBytes + perChunk - 1) / perChunk)
         let del = try db.prepared("""
-            DELETE FROM chunks WHERE (series_id, mint) IN
-              (SELECT series_id, mint FROM chunks ORDER BY maxt LIMIT ?1)
+            DELETE FROM chunks WHERE id IN (SELECT id FROM chunks ORDER BY maxt LIMIT ?1)
             """)
         try del.bind(1, k)
         try del.run()
