@@ -94,7 +94,8 @@ struct ScriptRunner {
             let next = i + 1 < tokens.count ? tokens[i + 1].kind : .eof
             let word = t.text
             if ["anchored", "smoothed"].contains(word.lowercased()) { return "experimental \(word) modifier" }
-            if next == .leftParen {
+            let afterAt = i > 0 && tokens[i - 1].kind == .at
+            if next == .leftParen && !afterAt {
                 if ["fill", "fill_left", "fill_right"].contains(word.lowercased()) { return "experimental fill modifier" }
                 if let f = FunctionDef.all[word], f.experimental { return "experimental function \(word)" }
                 if ["limitk", "limit_ratio"].contains(word) { return "experimental aggregator \(word)" }

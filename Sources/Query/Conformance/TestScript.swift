@@ -82,8 +82,9 @@ enum TestScript {
         var stSeries: [Labels] = []
         for l in block.dropFirst() {
             guard let (desc, rest) = splitDescriptor(l) else { return .invalid(line: line, reason: "bad series line \(l)") }
-            if desc.hasSuffix("@st") {
-                if let labels = parseLabels(String(desc.dropLast(3))) { stSeries.append(labels) }
+            if desc.hasSuffix("@st") || rest.hasPrefix("@st") {
+                let d = desc.hasSuffix("@st") ? String(desc.dropLast(3)) : desc
+                if let labels = parseLabels(d) { stSeries.append(labels) }
                 continue
             }
             guard let labels = parseLabels(desc), let values = parseValues(rest) else {

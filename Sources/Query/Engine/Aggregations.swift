@@ -94,7 +94,11 @@ extension Evaluator {
                 var g = Group(labels: k, value: v, dropName: s.dropName)
                 switch a.op {
                 case .count, .group: g.value = 1
-                case .stddev, .stdvar: g.mean = v; g.value = 0
+                case .stddev, .stdvar:
+                    g.mean = 0
+                    g.value = 0
+                    g.count = 0
+                    aggregateStep(a.op, &g, v)
                 case .quantile: g.values = [v]
                 default: break
                 }

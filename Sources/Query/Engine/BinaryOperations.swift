@@ -102,12 +102,7 @@ extension Evaluator {
             guard let rs = right[sig] else { continue }
             var (fl, fr) = (ls.value, rs.value)
             if m.card == .oneToMany { swap(&fl, &fr) }
-            var (value, keep) = Evaluator.binop(b.op, fl, fr)
-            if b.returnBool {
-                value = keep ? 1 : 0
-            } else if !keep {
-                continue
-            }
+            // Matching errors are detected before comparisons filter samples away.
             let metric = resultMetric(ls.labels, rs.labels, m)
             if m.card == .oneToOne {
                 if !matchedOneToOne.insert(sig).inserted {
@@ -115,6 +110,12 @@ extension Evaluator {
                 }
             } else if !matchedMany[sig, default: []].insert(metric).inserted {
                 throw .exec("multiple matches for labels: grouping labels must ensure unique matches")
+            }
+            var (value, keep) = Evaluator.binop(b.op, fl, fr)
+            if b.returnBool {
+                value = keep ? 1 : 0
+            } else if !keep {
+                continue
             }
             if b.op.isComparison && !b.returnBool { value = fl }
             out.append(VectorSample(metric, value, dropName: dropsName || ls.dropName))

@@ -92,8 +92,9 @@ func bucketFraction(_ lower: Double, _ upper: Double, _ input: [Bucket]) -> Doub
         }
         let upperBound = b.upperBound
         func interpolate(_ v: Double) -> Double {
-            if lowerBound == -.infinity { return rank }
-            if upperBound == .infinity { return b.count }
+            // No interpolation inside a bucket of infinite width: its observations sit at the infinite end.
+            if lowerBound == -.infinity { return b.count }
+            if upperBound == .infinity { return rank }
             return rank + (b.count - rank) * (v - lowerBound) / (upperBound - lowerBound)
         }
         if !lowerSet && lowerBound >= lower { lowerRank = rank; lowerSet = true }

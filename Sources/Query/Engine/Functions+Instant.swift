@@ -100,8 +100,9 @@ extension Evaluator {
             var b = LabelsBuilder(s.labels)
             _ = Relabeling.apply(rule, to: &b)
             let l = b.labels()
-            let changedName = dst == LabelName.metricName && l.metricName != s.labels.metricName
-            out.append(VectorSample(l, s.value, dropName: changedName ? false : s.dropName))
+            // Setting __name__ explicitly keeps it, even when a function would have dropped it.
+            let setName = dst == LabelName.metricName && rule.regex.matches(s.labels[src] ?? "")
+            out.append(VectorSample(l, s.value, dropName: setName ? false : s.dropName))
         }
         try checkDuplicates(out)
         return out
