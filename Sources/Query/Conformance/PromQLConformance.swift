@@ -93,7 +93,10 @@ struct ScriptRunner {
         for (i, t) in tokens.enumerated() where t.kind == .identifier {
             let next = i + 1 < tokens.count ? tokens[i + 1].kind : .eof
             let word = t.text
-            if ["anchored", "smoothed"].contains(word.lowercased()) { return "experimental \(word) modifier" }
+            // Only `smoothed` on an instant selector is implemented.
+            if word.lowercased() == "anchored" || (word.lowercased() == "smoothed" && i > 0 && tokens[i - 1].kind == .rightBracket) {
+                return "experimental \(word) range modifier"
+            }
             let afterAt = i > 0 && tokens[i - 1].kind == .at
             if next == .leftParen && !afterAt {
                 if ["fill", "fill_left", "fill_right"].contains(word.lowercased()) { return "experimental fill modifier" }

@@ -54,6 +54,9 @@ public struct Engine: Sendable {
             throw .exec("invalid expression type \(quotedGo(ty.rawValue)) for range query, must be Scalar or instant Vector")
         }
         let ev = Evaluator(source: source, options: options, start: start, end: end, query: query)
+        if case .call(let c) = expr.unwrapped, c.function.name.hasPrefix("sort") {
+            ev.annotate(.warning, "sort is ineffective for range queries since results are always ordered by labels", c.position)
+        }
         let m = try ev.evalRange(expr, from: start, to: end, step: step)
         return QueryResult(value: .matrix(try Engine.finalize(m)), annotations: ev.annotations)
     }
@@ -77,12 +80,22 @@ public struct Engine: Sendable {
         return out
     }
 
+    /// Series that end up with the same labels are merged when their points do not overlap in time.
     static func finalize(_ m: [RangeSeries]) throws(QueryError) -> [RangeSeries] {
-        var out = m
-        var seen: Set<Labels> = []
-        for i in out.indices {
-            if out[i].dropName { out[i].labels = out[i].labels.droppingMetricName(); out[i].dropName = false }
-            if !seen.insert(out[i].labels).inserted { throw .exec("vector cannot contain metrics with the same labelset") }
+        var out: [RangeSeries] = []
+        var index: [Labels: Int] = [:]
+        for var s in m {
+            if s.dropName { s.labels = s.labels.droppingMetricName(); s.dropName = false }
+            guard let i = index[s.labels] else {
+                index[s.labels] = out.count
+                out.append(s)
+                continue
+            }
+            let merged = (out[i].points + s.points).sorted { $0.t < $1.t }
+            for j in merged.indices.dropFirst() where merged[j].t == merged[j - 1].t {
+                throw .exec("vector cannot contain metrics with the same labelset")
+            }
+            out[i].points = merged
         }
         return out.sorted { $0.labels < $1.labels }
     }

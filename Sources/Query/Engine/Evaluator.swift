@@ -112,7 +112,15 @@ final class Evaluator {
             guard idx >= 0 else { continue }
             let p = s.samples[idx]
             guard p.t > ts - options.lookbackDelta, !p.v.isStaleMarker else { continue }
-            out.append(VectorSample(labels: s.labels, value: p.v, t: p.t))
+            var v = p.v
+            if vs.smoothed, p.t < ts, idx + 1 < s.samples.count {
+                // Linear interpolation to the next sample, if that one is within the lookback window.
+                let n = s.samples[idx + 1]
+                if n.t - ts < options.lookbackDelta, !n.v.isStaleMarker {
+                    v = p.v + (n.v - p.v) * Double(ts - p.t) / Double(n.t - p.t)
+                }
+            }
+            out.append(VectorSample(labels: s.labels, value: v, t: p.t))
         }
         return out
     }
@@ -126,6 +134,7 @@ final class Evaluator {
     }
 
     func evalMatrixSelector(_ ms: MatrixSelector, _ t: Timestamp) throws(QueryError) -> RangeResult {
+        if ms.vector.smoothed || ms.vector.anchored { throw .exec("anchored and smoothed range selectors are not supported") }
         let end = resolve(ms.vector.at, t) - ms.vector.offset
         let start = end - ms.range
         var out: [RangeSeries] = []

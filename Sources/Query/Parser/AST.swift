@@ -159,6 +159,10 @@ public struct VectorSelector: Sendable {
     public var offset: Int64 = 0
     /// The `@` modifier.
     public var at: AtModifier?
+    /// The experimental `smoothed` modifier: interpolate between the samples around t.
+    public var smoothed = false
+    /// The experimental `anchored` modifier (range selectors only; parsed, not evaluated).
+    public var anchored = false
     /// A number unique within one parsed query, used to cache selections.
     public var id: Int
     /// Source position.
@@ -179,7 +183,9 @@ public struct VectorSelector: Sendable {
         return "\(n){\(parts.joined(separator: ","))}"
     }
 
-    var description: String { selectorText + (at?.description ?? "") + offsetDescription(offset) }
+    var modifierText: String { (smoothed ? " smoothed" : "") + (anchored ? " anchored" : "") }
+
+    var description: String { selectorText + (at?.description ?? "") + offsetDescription(offset) + modifierText }
 }
 
 func isLegacyName(_ s: String, allowColon: Bool) -> Bool {
@@ -204,6 +210,7 @@ public struct MatrixSelector: Sendable {
 
     var description: String {
         "\(vector.selectorText)[\(formatDuration(range))]" + (vector.at?.description ?? "") + offsetDescription(vector.offset)
+            + vector.modifierText
     }
 }
 

@@ -84,6 +84,18 @@ extension Parser {
                     at = .timestamp(Int64((v * 1000).rounded()))
                 }
                 e = try setModifier(e, at: at, offset: nil, position: atTok.start)
+            case .identifier where isKeyword("smoothed") || isKeyword("anchored"):
+                let smoothed = advance().text.lowercased() == "smoothed"
+                switch e {
+                case .vectorSelector(var v):
+                    if smoothed { v.smoothed = true } else { v.anchored = true }
+                    e = .vectorSelector(v)
+                case .matrixSelector(var m):
+                    if smoothed { m.vector.smoothed = true } else { m.vector.anchored = true }
+                    e = .matrixSelector(m)
+                default:
+                    throw ParseError(position: tokens[index - 1].start, message: "\(smoothed ? "smoothed" : "anchored") modifier must be preceded by an instant vector selector or range vector selector")
+                }
             case .identifier where isKeyword("offset"):
                 let offTok = advance()
                 var sign: Int64 = 1
