@@ -19,9 +19,11 @@ public enum PromQLConformance {
     /// - Parameters:
     ///   - directory: `conformance/`, `conformance/promql/` or the `testdata/` directory itself.
     ///   - verbose: Print each case line to standard output as it completes.
+    ///   - strict: Also run the reference runner's extra checks (FORMAT.md §9): the instant query as
+    ///     a range query around T, and the query with `@ T` added evaluated at other times.
     /// - Returns: Per-case results with counts.
     /// - Throws: When the directory cannot be read.
-    public static func run(directory: String, verbose: Bool = false) throws -> ConformanceReport {
+    public static func run(directory: String, verbose: Bool = false, strict: Bool = true) throws -> ConformanceReport {
         let fm = FileManager.default
         var dir = directory
         for sub in ["promql/testdata", "testdata"] where fm.fileExists(atPath: directory + "/" + sub) {
@@ -32,14 +34,14 @@ public enum PromQLConformance {
         var report = ConformanceReport()
         for f in files {
             let text = try String(contentsOfFile: dir + "/" + f, encoding: .utf8)
-            runScript(name: f, text: text, into: &report, verbose: verbose)
+            runScript(name: f, text: text, into: &report, verbose: verbose, strict: strict)
         }
         return report
     }
 
     /// Runs one script's text, appending its cases to `report`.
-    static func runScript(name: String, text: String, into report: inout ConformanceReport, verbose: Bool) {
-        var runner = ScriptRunner(file: name)
+    static func runScript(name: String, text: String, into report: inout ConformanceReport, verbose: Bool, strict: Bool) {
+        var runner = ScriptRunner(file: name, strict: strict)
         for cmd in TestScript.parse(text) {
             switch cmd {
             case .clear: runner.clear()
@@ -61,8 +63,13 @@ struct ScriptRunner {
     var histogramSeries: [Labels] = []
     var startTimestampSeries: [Labels] = []
     let engine = Engine(options: PromQLConformance.scriptOptions)
+    /// Also run the reference runner's extra checks (FORMAT.md §9).
+    let strict: Bool
 
-    init(file: String) { self.file = file }
+    init(file: String, strict: Bool) {
+        self.file = file
+        self.strict = strict
+    }
 
     mutating func clear() {
         source = MemorySeriesSource()

@@ -13,8 +13,15 @@ func describeValue(_ v: Double) -> String {
 }
 
 extension ScriptRunner {
-    /// Runs the block; nil when every expectation holds, else the first failure.
+    /// Runs the block and, in strict mode, the @-modifier variants; nil when every expectation holds.
     func check(_ b: EvalBlock) -> String? {
+        if let msg = check(b, rangeModeAt: nil) { return msg }
+        guard strict, case .instant(let at) = b.kind else { return nil }
+        return checkAtModifier(b, at: at)
+    }
+
+    /// Runs the block once; nil when every expectation holds, else the first failure.
+    func check(_ b: EvalBlock, rangeModeAt _: Timestamp?) -> String? {
         let failExpect = b.expects.first { $0.kind == "fail" }
         let result: QueryResult
         do {
@@ -32,7 +39,7 @@ extension ScriptRunner {
         if failExpect != nil { return "expected the query to fail, got a result" }
         if let msg = checkAnnotations(b, result) { return msg }
         if let msg = checkValue(b, result.value) { return msg }
-        if case .instant(let at) = b.kind, b.string == nil, b.rangeVector == nil {
+        if strict, case .instant(let at) = b.kind, b.string == nil, b.rangeVector == nil {
             return checkRangeMode(b, at: at, instant: result.value)
         }
         return nil
