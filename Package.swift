@@ -122,6 +122,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "ScrapeTests", dependencies: ["Scrape", "Model", "Config"], swiftSettings: swiftSettings),
+        .testTarget(name: "QueryTests", dependencies: ["Query", "Storage", "Model"], swiftSettings: swiftSettings),
         .testTarget(
             name: "IntegrationTests",
             dependencies: [

@@ -1,0 +1,190 @@
+import Foundation
+import Model
+
+/// Kahan–Neumaier summation step, as Prometheus's `kahanSumInc`.
+@inline(__always) func kahanSumInc(_ inc: Double, _ sum: Double, _ c: Double) -> (Double, Double) {
+    let t = sum + inc
+    var c = c
+    if t.isInfinite {
+        c = 0
+    } else if abs(sum) >= abs(inc) {
+        c += (sum - t) + inc
+    } else {
+        c += (inc - t) + sum
+    }
+    return (t, c)
+}
+
+/// Prometheus's `quantile` over plain values (NaNs sort first).
+func quantileOf(_ q: Double, _ valuesIn: [Double]) -> Double {
+    if valuesIn.isEmpty || q.isNaN { return .nan }
+    if q < 0 { return -.infinity }
+    if q > 1 { return .infinity }
+    let values = valuesIn.sorted { a, b in
+        if a.isNaN || b.isNaN { return a.isNaN && !b.isNaN }
+        return a < b
+    }
+    let n = Double(values.count)
+    let rank = q * (n - 1)
+    let lower = max(0, rank.rounded(.down))
+    let upper = min(n - 1, lower + 1)
+    let weight = rank - rank.rounded(.down)
+    return values[Int(lower)] * (1 - weight) + values[Int(upper)] * weight
+}
+
+private struct Group {
+    var labels: Labels
+    var value: Double
+    var kahanC = 0.0
+    var mean = 0.0
+    var count = 1.0
+    var incrementalMean = false
+    var dropName: Bool
+    var values: [Double] = []
+    var members: [VectorSample] = []
+}
+
+extension Evaluator {
+    func evalAggregate(_ a: AggregateExpr, _ t: Timestamp) throws(QueryError) -> [VectorSample] {
+        let input = try evalVector(a.expr, t)
+        var param = 0.0
+        var label = ""
+        if let p = a.param {
+            if a.op == .countValues {
+                label = try evalString(p, t)
+                guard isValidLabelName(label) else {
+                    throw .exec("invalid label name \(quotedGo(label))")
+                }
+            } else {
+                param = try evalScalar(p, t)
+            }
+        }
+        let grouping = Set(a.grouping)
+        func key(_ l: Labels) -> Labels {
+            a.without ? l.removing(grouping.union([LabelName.metricName])) : l.keeping(grouping)
+        }
+        switch a.op {
+        case .topk, .bottomk:
+            if param.isNaN { throw .exec("Parameter value is NaN") }
+            return selectK(input, a, k: param, key: key)
+        case .countValues:
+            var counts: [Labels: Double] = [:]
+            var order: [Labels] = []
+            for s in input {
+                let l = key(s.labels).setting(label, to: FloatFormat.goF(s.value))
+                if counts[l] == nil { order.append(l) }
+                counts[l, default: 0] += 1
+            }
+            return order.map { VectorSample($0, counts[$0]!, dropName: false) }
+        case .quantile:
+            if param.isNaN || param < 0 || param > 1 {
+                annotate(.warning, "quantile value should be between 0 and 1, got \(FloatFormat.goG(param))", a.param!.position)
+            }
+        case .limitk, .limitRatio:
+            throw .exec("\(a.op.rawValue) is not supported")
+        default: break
+        }
+        var groups: [Labels: Int] = [:]
+        var list: [Group] = []
+        for s in input {
+            let k = key(s.labels)
+            let v = s.value
+            guard let gi = groups[k] else {
+                groups[k] = list.count
+                var g = Group(labels: k, value: v, dropName: s.dropName)
+                switch a.op {
+                case .count, .group: g.value = 1
+                case .stddev, .stdvar:
+                    g.mean = 0
+                    g.value = 0
+                    g.count = 0
+                    aggregateStep(a.op, &g, v)
+                case .quantile: g.values = [v]
+                default: break
+                }
+                list.append(g)
+                continue
+            }
+            if s.dropName { list[gi].dropName = true }
+            aggregateStep(a.op, &list[gi], v)
+        }
+        return list.map { g in
+            var v = g.value
+            switch a.op {
+            case .sum: v = g.value + g.kahanC
+            case .avg: v = g.incrementalMean ? g.mean + g.kahanC : g.value / g.count + g.kahanC / g.count
+            case .stdvar: v = g.value / g.count
+            case .stddev: v = (g.value / g.count).squareRoot()
+            case .quantile: v = quantileOf(param, g.values)
+            default: break
+            }
+            // An aggregation keeps `__name__` only if grouped by it; then delayed removal still applies.
+            return VectorSample(g.labels, v, dropName: g.dropName && g.labels.metricName != nil)
+        }
+    }
+
+    private func aggregateStep(_ op: Aggregation.Op, _ g: inout Group, _ v: Double) {
+        switch op {
+        case .sum: (g.value, g.kahanC) = kahanSumInc(v, g.value, g.kahanC)
+        case .avg:
+            g.count += 1
+            if !g.incrementalMean {
+                let (nv, nc) = kahanSumInc(v, g.value, g.kahanC)
+                if !nv.isInfinite { (g.value, g.kahanC) = (nv, nc); return }
+                g.incrementalMean = true
+                g.mean = g.value / (g.count - 1)
+                g.kahanC /= g.count - 1
+            }
+            let q = (g.count - 1) / g.count
+            (g.mean, g.kahanC) = kahanSumInc(v / g.count, q * g.mean, q * g.kahanC)
+        case .count: g.value += 1
+        case .group: break
+        case .max: if g.value < v || g.value.isNaN { g.value = v }
+        case .min: if g.value > v || g.value.isNaN { g.value = v }
+        case .stddev, .stdvar:
+            g.count += 1
+            let delta = v - g.mean
+            g.mean += delta / g.count
+            g.value += delta * (v - g.mean)
+        case .quantile: g.values.append(v)
+        default: break
+        }
+    }
+
+    private func selectK(_ input: [VectorSample], _ a: AggregateExpr, k kf: Double, key: (Labels) -> Labels) -> [VectorSample] {
+        guard kf >= 1 else { return [] }
+        let k = kf >= Double(Int.max / 2) ? Int.max / 2 : Int(kf)
+        let top = a.op == .topk
+        // `better(a, b)`: a ranks before b. NaN always ranks last.
+        func better(_ x: Double, _ y: Double) -> Bool {
+            if x.isNaN { return false }
+            if y.isNaN { return true }
+            return top ? x > y : x < y
+        }
+        var groups: [Labels: Int] = [:]
+        var lists: [[VectorSample]] = []
+        for s in input {
+            let gk = key(s.labels)
+            let gi: Int
+            if let i = groups[gk] { gi = i } else { gi = lists.count; groups[gk] = gi; lists.append([]) }
+            if lists[gi].count < k {
+                lists[gi].append(s)
+            } else if let worst = lists[gi].indices.max(by: { better(lists[gi][$0].value, lists[gi][$1].value) }),
+                      better(s.value, lists[gi][worst].value) {
+                lists[gi][worst] = s
+            }
+        }
+        var out: [VectorSample] = []
+        for l in lists {
+            out += l.enumerated().sorted { x, y in
+                if better(x.element.value, y.element.value) { return true }
+                if better(y.element.value, x.element.value) { return false }
+                return x.offset < y.offset
+            }.map(\.element)
+        }
+        return out
+    }
+}
+
+/// Prometheus 3 accepts any non-empty UTF-8 label name (Swift strings are always valid UTF-8).
+func isValidLabelName(_ s: String) -> Bool { !s.isEmpty && !s.unicodeScalars.contains("\u{FFFD}") }

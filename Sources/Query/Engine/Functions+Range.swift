@@ -1,0 +1,208 @@
+import Foundation
+import Model
+
+/// Functions over range vectors: rate family, *_over_time, deriv, predict_linear, changes, resets.
+extension Evaluator {
+    static let rangeFunctions: Set<String> = [
+        "rate", "increase", "delta", "irate", "idelta", "deriv", "predict_linear", "changes", "resets",
+        "avg_over_time", "sum_over_time", "count_over_time", "min_over_time", "max_over_time",
+        "stddev_over_time", "stdvar_over_time", "last_over_time", "first_over_time", "present_over_time",
+        "quantile_over_time", "mad_over_time", "absent_over_time",
+    ]
+
+    func evalRangeArg(_ e: Expr, _ t: Timestamp) throws(QueryError) -> RangeResult {
+        switch e.unwrapped {
+        case .matrixSelector(let ms): return try evalMatrixSelector(ms, t)
+        case .subquery(let sq): return try evalSubquery(sq, t)
+        default: throw .exec("expected range vector")
+        }
+    }
+
+    func evalRangeFunction(_ c: Call, _ t: Timestamp) throws(QueryError) -> [VectorSample] {
+        let name = c.function.name
+        let matrixIndex = name == "quantile_over_time" ? 1 : 0
+        let r = try evalRangeArg(c.args[matrixIndex], t)
+        if name == "absent_over_time" {
+            return r.series.isEmpty ? [VectorSample(absentLabels(c.args[0]), 1, dropName: false)] : []
+        }
+        var scalarArg = 0.0
+        if name == "quantile_over_time" {
+            scalarArg = try evalScalar(c.args[0], t)
+            if scalarArg.isNaN || scalarArg < 0 || scalarArg > 1 {
+                annotate(.warning, "quantile value should be between 0 and 1, got \(FloatFormat.goG(scalarArg))", c.args[0].position)
+            }
+        } else if name == "predict_linear" {
+            scalarArg = try evalScalar(c.args[1], t)
+        }
+        let keepName = name == "last_over_time" || name == "first_over_time"
+        var out: [VectorSample] = []
+        out.reserveCapacity(r.series.count)
+        for s in r.series {
+            let p = s.points
+            let v: Double?
+            switch name {
+            case "rate": v = extrapolatedRate(p, r, isCounter: true, isRate: true)
+            case "increase": v = extrapolatedRate(p, r, isCounter: true, isRate: false)
+            case "delta": v = extrapolatedRate(p, r, isCounter: false, isRate: false)
+            case "irate": v = instantDelta(p, isRate: true)
+            case "idelta": v = instantDelta(p, isRate: false)
+            case "deriv": v = p.count < 2 ? nil : linearRegression(p, interceptTime: p[0].t).slope
+            case "predict_linear":
+                if p.count < 2 { v = nil } else {
+                    let (slope, intercept) = linearRegression(p, interceptTime: t)
+                    v = slope * scalarArg + intercept
+                }
+            case "changes": v = Double(zip(p, p.dropFirst()).filter { $0.v != $1.v && !($0.v.isNaN && $1.v.isNaN) }.count)
+            case "resets": v = Double(zip(p, p.dropFirst()).filter { $1.v < $0.v }.count)
+            case "sum_over_time": v = kahanSum(p)
+            case "avg_over_time": v = averageOverTime(p)
+            case "count_over_time": v = Double(p.count)
+            case "min_over_time": v = p.dropFirst().reduce(p[0].v) { m, x in (m > x.v || m.isNaN) ? x.v : m }
+            case "max_over_time": v = p.dropFirst().reduce(p[0].v) { m, x in (m < x.v || m.isNaN) ? x.v : m }
+            case "stddev_over_time": v = varianceOverTime(p).squareRoot()
+            case "stdvar_over_time": v = varianceOverTime(p)
+            case "last_over_time": v = p[p.count - 1].v
+            case "first_over_time": v = p[0].v
+            case "present_over_time": v = 1
+            case "quantile_over_time": v = quantileOf(scalarArg, p.map(\.v))
+            case "mad_over_time":
+                let values = p.map(\.v)
+                let median = quantileOf(0.5, values)
+                v = quantileOf(0.5, values.map { abs($0 - median) })
+            default: v = nil
+            }
+            if let v {
+                out.append(VectorSample(s.labels, v, dropName: keepName ? s.dropName : true))
+            }
+        }
+        if ["rate", "increase"].contains(name) { annotateCounterNames(r.series, c) }
+        return out
+    }
+
+    private func annotateCounterNames(_ series: [RangeSeries], _ c: Call) {
+        for s in series {
+            guard let n = s.labels.metricName, !s.dropName else { continue }
+            if !(n.hasSuffix("_total") || n.hasSuffix("_sum") || n.hasSuffix("_count") || n.hasSuffix("_bucket")) {
+                annotate(.info, "metric might not be a counter, name does not end in _total/_sum/_count/_bucket: \(quotedGo(n))", c.args[0].position)
+            }
+        }
+    }
+
+    /// Prometheus's `extrapolatedRate`: rate/increase/delta with extrapolation to the range boundaries.
+    func extrapolatedRate(_ p: [Sample], _ r: RangeResult, isCounter: Bool, isRate: Bool) -> Double? {
+        guard p.count >= 2 else { return nil }
+        let first = p[0], last = p[p.count - 1]
+        var result = last.v - first.v
+        if isCounter {
+            var prev = first.v
+            for s in p.dropFirst() {
+                if s.v < prev { result += prev }
+                prev = s.v
+            }
+        }
+        var durationToStart = Double(first.t - r.start) / 1000
+        var durationToEnd = Double(r.end - last.t) / 1000
+        let sampledInterval = Double(last.t - first.t) / 1000
+        let averageBetween = sampledInterval / Double(p.count - 1)
+        let threshold = averageBetween * 1.1
+        if durationToStart >= threshold { durationToStart = averageBetween / 2 }
+        if isCounter {
+            var durationToZero = durationToStart
+            if result > 0 && first.v >= 0 { durationToZero = sampledInterval * (first.v / result) }
+            if durationToZero < durationToStart { durationToStart = durationToZero }
+        }
+        if durationToEnd >= threshold { durationToEnd = averageBetween / 2 }
+        var factor = (sampledInterval + durationToStart + durationToEnd) / sampledInterval
+        if isRate { factor /= Double(r.range) / 1000 }
+        return result * factor
+    }
+
+    func instantDelta(_ p: [Sample], isRate: Bool) -> Double? {
+        guard p.count >= 2 else { return nil }
+        let last = p[p.count - 1], prev = p[p.count - 2]
+        var v = (isRate && last.v < prev.v) ? last.v : last.v - prev.v
+        let interval = last.t - prev.t
+        if interval == 0 { return nil }
+        if isRate { v /= Double(interval) / 1000 }
+        return v
+    }
+
+    func linearRegression(_ p: [Sample], interceptTime: Timestamp) -> (slope: Double, intercept: Double) {
+        var n = 0.0, sumX = 0.0, cX = 0.0, sumY = 0.0, cY = 0.0, sumXY = 0.0, cXY = 0.0, sumX2 = 0.0, cX2 = 0.0
+        let initY = p[0].v
+        var constY = true
+        for (i, s) in p.enumerated() {
+            if constY && i > 0 && s.v != initY { constY = false }
+            n += 1
+            let x = Double(s.t - interceptTime) / 1e3
+            (sumX, cX) = kahanSumInc(x, sumX, cX)
+            (sumY, cY) = kahanSumInc(s.v, sumY, cY)
+            (sumXY, cXY) = kahanSumInc(x * s.v, sumXY, cXY)
+            (sumX2, cX2) = kahanSumInc(x * x, sumX2, cX2)
+        }
+        if constY {
+            if initY.isInfinite { return (.nan, .nan) }
+            return (0, initY)
+        }
+        sumX += cX; sumY += cY; sumXY += cXY; sumX2 += cX2
+        let covXY = sumXY - sumX * sumY / n
+        let varX = sumX2 - sumX * sumX / n
+        let slope = covXY / varX
+        return (slope, sumY / n - slope * sumX / n)
+    }
+
+    func kahanSum(_ p: [Sample]) -> Double {
+        var sum = 0.0, c = 0.0
+        for s in p { (sum, c) = kahanSumInc(s.v, sum, c) }
+        return sum.isInfinite ? sum : sum + c
+    }
+
+    func averageOverTime(_ p: [Sample]) -> Double {
+        var sum = p[0].v, count = 1.0, mean = 0.0, c = 0.0, incremental = false
+        for (i, s) in p.dropFirst().enumerated() {
+            count = Double(i + 2)
+            if !incremental {
+                let (ns, nc) = kahanSumInc(s.v, sum, c)
+                if !ns.isInfinite { (sum, c) = (ns, nc); continue }
+                incremental = true
+                mean = sum / (count - 1)
+                c /= count - 1
+            }
+            let q = (count - 1) / count
+            (mean, c) = kahanSumInc(s.v / count, q * mean, q * c)
+        }
+        return incremental ? mean + c : sum / count + c / count
+    }
+
+    func varianceOverTime(_ p: [Sample]) -> Double {
+        var count = 0.0, mean = 0.0, cMean = 0.0, aux = 0.0, cAux = 0.0
+        for s in p {
+            count += 1
+            let delta = s.v - (mean + cMean)
+            (mean, cMean) = kahanSumInc(delta / count, mean, cMean)
+            (aux, cAux) = kahanSumInc(delta * (s.v - (mean + cMean)), aux, cAux)
+        }
+        return (aux + cAux) / count
+    }
+
+    /// Labels for `absent`/`absent_over_time`: the equality matchers of a plain selector argument.
+    func absentLabels(_ arg: Expr) -> Labels {
+        let matchers: [Matcher]
+        switch arg.unwrapped {
+        case .vectorSelector(let vs): matchers = vs.matchers
+        case .matrixSelector(let ms): matchers = ms.vector.matchers
+        default: return .empty
+        }
+        var b = LabelsBuilder()
+        var seen: Set<String> = []
+        for m in matchers where m.name != LabelName.metricName {
+            if m.type == .equal && !seen.contains(m.name) {
+                b.set(m.name, m.value)
+                seen.insert(m.name)
+            } else {
+                b.delete(m.name)
+            }
+        }
+        return b.labels()
+    }
+}

@@ -1,0 +1,107 @@
+public import Model
+
+/// One element of an instant vector.
+public struct VectorSample: Sendable {
+    /// The series' labels.
+    public var labels: Labels
+    /// The value.
+    public var value: Double
+    /// Sample timestamp in ms (the evaluation time except for raw selector results in `timestamp()`).
+    public var t: Timestamp = 0
+    /// Delayed name removal: drop `__name__` when the query finishes.
+    var dropName = false
+
+    /// Creates a sample.
+    public init(labels: Labels, value: Double, t: Timestamp = 0) {
+        self.labels = labels
+        self.value = value
+        self.t = t
+    }
+
+    init(_ labels: Labels, _ value: Double, dropName: Bool) {
+        self.labels = labels
+        self.value = value
+        self.dropName = dropName
+    }
+}
+
+/// One series of a range vector (matrix).
+public struct RangeSeries: Sendable {
+    /// The series' labels.
+    public var labels: Labels
+    /// Points in increasing time order.
+    public var points: [Sample]
+    var dropName = false
+
+    /// Creates a series.
+    public init(labels: Labels, points: [Sample]) {
+        self.labels = labels
+        self.points = points
+    }
+}
+
+/// A query result value, as Prometheus's `parser.Value`.
+public enum QueryValue: Sendable {
+    /// A scalar at the evaluation time.
+    case scalar(Double)
+    /// A string.
+    case string(String)
+    /// An instant vector.
+    case vector([VectorSample])
+    /// A range vector: range queries, or an instant query of a range selector/subquery.
+    case matrix([RangeSeries])
+}
+
+/// A warning or info note about a query, rendered as Prometheus does
+/// (`PromQL warning: … (1:7)`).
+public struct Annotation: Sendable, Hashable, CustomStringConvertible {
+    /// Warning or info.
+    public enum Kind: Sendable { case warning, info }
+    /// The kind.
+    public var kind: Kind
+    /// The text without prefix and position.
+    public var message: String
+    /// Position of the sub-expression it refers to.
+    public var position: PositionRange
+    /// The query text (to turn the position into line:column).
+    var query: String = ""
+
+    public var description: String {
+        var e = ParseError(position: position.start, message: "")
+        e.query = query
+        let (l, c) = e.lineColumn
+        return "PromQL \(kind == .warning ? "warning" : "info"): \(message) (\(l):\(c))"
+    }
+}
+
+/// The outcome of a query: a value and the annotations collected while evaluating it.
+public struct QueryResult: Sendable {
+    /// The result value.
+    public var value: QueryValue
+    /// Warnings and infos, deduplicated.
+    public var annotations: [Annotation]
+    /// Only the warnings.
+    public var warnings: [Annotation] { annotations.filter { $0.kind == .warning } }
+    /// Only the infos.
+    public var infos: [Annotation] { annotations.filter { $0.kind == .info } }
+}
+
+/// A failed query: parse errors, evaluation errors, limits, timeouts.
+/// `description` is Prometheus's message (parse errors with their position).
+public struct QueryError: Error, Sendable, CustomStringConvertible {
+    /// What went wrong.
+    public enum Kind: Sendable { case parse, execution, tooManySamples, timeout, storage }
+    /// The kind of failure.
+    public var kind: Kind
+    /// The message.
+    public var message: String
+
+    init(_ kind: Kind, _ message: String) {
+        self.kind = kind
+        self.message = message
+    }
+
+    static func exec(_ m: String) -> QueryError { QueryError(.execution, m) }
+
+    public var description: String { message }
+}
