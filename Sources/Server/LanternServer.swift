@@ -38,6 +38,7 @@ public struct LanternServer: Sendable {
             to: router, registry: registry, readiness: readiness, lifecycleEnabled: options.enableLifecycle,
             actions: LifecycleActions(reload: { await core.reload() }, quit: { await shutdown.fire() })
         )
+        TargetsAPI.add(to: router) { await core.scrapeManager }
         let logger = self.logger
         let app = Application(
             router: router,

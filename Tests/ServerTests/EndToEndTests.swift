@@ -54,6 +54,22 @@ struct EndToEndTests {
         #expect(series.allSamples().count >= 3)
         #expect(series.allSamples().allSatisfy { $0.v == 1 })
 
+        // The targets API shows the target as Prometheus does.
+        let targets = try await LoopbackHTTP.request(port: port, path: "/api/v1/targets")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(targets.body.utf8)) as? [String: Any])
+        #expect(json["status"] as? String == "success")
+        let active = try #require(((json["data"] as? [String: Any])?["activeTargets"] as? [[String: Any]])?.first)
+        #expect(active["health"] as? String == "up")
+        #expect(active["scrapePool"] as? String == "self")
+        #expect(active["scrapeUrl"] as? String == "http://127.0.0.1:\(port)/metrics")
+        #expect(active["scrapeInterval"] as? String == "200ms")
+        #expect((active["labels"] as? [String: String])?["env"] == "e2e")
+        #expect((active["discoveredLabels"] as? [String: String])?["__address__"] == "127.0.0.1:\(port)")
+        let metadata = try await LoopbackHTTP.request(port: port, path: "/api/v1/metadata?metric=lantern_build_info")
+        #expect(metadata.body.contains(#""lantern_build_info":[{"#) && metadata.body.contains(#""type":"gauge""#), "\(metadata.body)")
+        let bad = try await LoopbackHTTP.request(port: port, path: "/api/v1/targets/metadata?match_target=%7Bjob%3D")
+        #expect(bad.status == 400 && bad.body.contains(#""errorType":"bad_data""#))
+
         // A broken config is rejected on SIGHUP; the old one keeps running.
         try "scrape_configs:\n  - job_name: self\n    scrape_interval: banana\n".write(to: config, atomically: true, encoding: .utf8)
         lantern.signal(SIGHUP)

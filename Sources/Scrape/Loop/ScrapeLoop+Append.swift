@@ -17,7 +17,13 @@ extension ScrapeLoop {
         var parser = try ExpositionParser(bytes: body, contentType: contentType, fallback: settings.fallbackProtocol)
         var counts = AppendCounts()
         while let entry = try parser.next() {
-            guard entry == .series else { continue }
+            switch entry {
+            case .series: break
+            case .help(let name, let text): metadata.note(name) { $0.help = text }; continue
+            case .type(let name, let type): metadata.note(name) { $0.type = type }; continue
+            case .unit(let name, let unit): metadata.note(name) { $0.unit = unit }; continue
+            case .comment: continue
+            }
             counts.scraped += 1
             let raw = parser.seriesBytes
             let t = settings.honorTimestamps ? (parser.timestamp ?? ts) : ts

@@ -15,6 +15,7 @@ public struct ScrapeLoop: Sendable {
     let logger: Logger
     var cache = ScrapeCache()
     var report: ReportSeries
+    var metadata = MetadataTracker()
 
     public init(target: ScrapeTarget, settings: ScrapeSettings, storage: any Appendable, scraper: any TargetScraper,
                 health: TargetHealth = TargetHealth(), logger: Logger) {
@@ -62,7 +63,9 @@ public struct ScrapeLoop: Sendable {
         do {
             let response = try await scraper.scrape(try settings.request(for: target))
             cache.begin()
+            metadata.begin()
             counts = try appendBody(response.body, contentType: response.contentType, at: ts, to: &appender)
+            if metadata.end() { health.record(metadata: metadata.families) }
             for e in cache.disappeared() { appendStale(e, at: ts, to: &appender) }
             cache.endSuccessfulScrape()
         } catch {

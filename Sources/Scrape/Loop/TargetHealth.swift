@@ -1,3 +1,4 @@
+public import Model
 import Synchronization
 
 /// The last scrape's outcome for one target, read by `/api/v1/targets` while the loop writes it.
@@ -16,10 +17,23 @@ public final class TargetHealth: Sendable {
     }
 
     private let state = Mutex(Snapshot())
+    private let metadataTable = Mutex<[String: MetricMetadata]>([:])
 
     public init() {}
 
     public var snapshot: Snapshot { state.withLock { $0 } }
 
+    /// HELP/TYPE/UNIT of the target's metric families, from its last successful scrape.
+    public var metadata: [String: MetricMetadata] { metadataTable.withLock { $0 } }
+
     func record(_ s: Snapshot) { state.withLock { $0 = s } }
+
+    func record(metadata: [String: MetricMetadata]) { metadataTable.withLock { $0 = metadata } }
+}
+
+/// What a target says about a metric family (`# HELP`, `# TYPE`, `# UNIT`).
+public struct MetricMetadata: Sendable, Equatable {
+    public var type: MetricType = .unknown
+    public var help = ""
+    public var unit = ""
 }

@@ -111,7 +111,7 @@ public actor ScrapePool {
 
     /// The active targets with their health, for `/api/v1/targets`.
     public func activeTargets() -> [ActiveTarget] {
-        loops.values.map { ActiveTarget(scrapePool: jobName, target: $0.target, health: $0.health.snapshot) }
+        loops.values.map { ActiveTarget(scrapePool: jobName, target: $0.target, health: $0.health.snapshot, metadata: $0.health.metadata) }
             .sorted { $0.target.labels < $1.target.labels }
     }
 
@@ -127,4 +127,6 @@ public struct ActiveTarget: Sendable {
     public let scrapePool: String
     public let target: ScrapeTarget
     public let health: TargetHealth.Snapshot
+    /// HELP/TYPE/UNIT per metric family from the last scrape.
+    public let metadata: [String: MetricMetadata]
 }
