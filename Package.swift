@@ -103,7 +103,7 @@ let package = Package(
         .executableTarget(
             name: "lantern-conformance",
             dependencies: [
-                "Scrape", "Model",
+                "Scrape", "Query", "Model",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings

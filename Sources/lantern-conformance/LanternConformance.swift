@@ -8,7 +8,7 @@ struct LanternConformance: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lantern-conformance",
         abstract: "Run Lantern against the conformance corpora.",
-        subcommands: [Exposition.self, ParseBench.self]
+        subcommands: [Exposition.self, Relabel.self, PromQL.self, ParseBench.self]
     )
 }
 
