@@ -30,9 +30,9 @@ final class Evaluator {
         if seenAnnotations.insert(a).inserted { annotations.append(a) }
     }
 
-    func checkDeadline() throws(QueryError) {
+    func checkDeadline(force: Bool = false) throws(QueryError) {
         ticks &+= 1
-        if ticks & 255 == 0, ContinuousClock.now > deadline {
+        if force || ticks & 255 == 0, ContinuousClock.now > deadline {
             throw QueryError(.timeout, "query timed out in query execution")
         }
     }
@@ -172,6 +172,7 @@ final class Evaluator {
         var total = 0
         var t = from
         while t <= to {
+            try checkDeadline(force: true)
             let samples: [VectorSample]
             switch try eval(e, t) {
             case .scalar(let v): samples = [VectorSample(.empty, v, dropName: false)]
