@@ -8,6 +8,8 @@ final class Evaluator {
     let options: EngineOptions
     let queryStart: Timestamp
     let queryEnd: Timestamp
+    /// The range query's step (ms); 0 for instant queries.
+    var queryStep: Int64 = 0
     let query: String
     let deadline: ContinuousClock.Instant
     private var selections: [Int: [StoredSeries]] = [:]
