@@ -115,16 +115,6 @@ struct ScriptRunner {
                     return "native histogram function \(word)"
                 }
             }
-            if word.lowercased() == "offset", next == .leftParen || next == .identifier { return "experimental duration expression" }
-        }
-        var inBracket = false
-        for t in tokens {
-            switch t.kind {
-            case .leftBracket: inBracket = true
-            case .rightBracket: inBracket = false
-            case .duration, .number, .colon: break
-            default: if inBracket { return "experimental duration expression" }
-            }
         }
         if b.query.contains("__type__") || b.query.contains("__unit__")
             || b.series.contains(where: { $0.labels.has("__type__") || $0.labels.has("__unit__") }) {
