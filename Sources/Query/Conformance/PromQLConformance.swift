@@ -106,7 +106,6 @@ struct ScriptRunner {
             }
             let afterAt = i > 0 && tokens[i - 1].kind == .at
             if next == .leftParen && !afterAt {
-                if ["fill", "fill_left", "fill_right"].contains(word.lowercased()) { return "experimental fill modifier" }
                 if let f = FunctionDef.all[word], f.experimental, !Evaluator.implementedExperimentalFunctions.contains(word) {
                     return "experimental function \(word)"
                 }

@@ -294,6 +294,16 @@ public struct VectorMatching: Sendable {
     public var on: Bool
     /// Extra labels of `group_left(...)` / `group_right(...)`.
     public var include: [String]
+    /// Experimental `fill_left(v)` / `fill(v)`: the value used when the left side has no match.
+    public var fillLeft: Double?
+    /// Experimental `fill_right(v)` / `fill(v)`: the value used when the right side has no match.
+    public var fillRight: Double?
+
+    var fillText: String {
+        func num(_ v: Double) -> String { NumberLiteral(value: v, position: PositionRange(start: 0, end: 0)).description }
+        if let l = fillLeft, let r = fillRight, l == r || (l.isNaN && r.isNaN) { return " fill(\(num(l)))" }
+        return (fillLeft.map { " fill_left(\(num($0)))" } ?? "") + (fillRight.map { " fill_right(\(num($0)))" } ?? "")
+    }
 }
 
 /// A binary operation.
@@ -319,6 +329,7 @@ public struct BinaryExpr: Sendable {
                 m += " group_\(vm.card == .manyToOne ? "left" : "right") (\(vm.include.joined(separator: ", ")))"
             }
         }
+        if let vm = matching { m += vm.fillText }
         return "\(lhs) \(op.rawValue)\(returnBool ? " bool" : "")\(m) \(rhs)"
     }
 }

@@ -207,7 +207,8 @@ extension Parser {
                     throw ParseError(position: pos, message: "label \(quotedGo(l)) must not occur in ON and GROUP clause at once")
                 }
             }
-        } else if let matching, !matching.matchingLabels.isEmpty || matching.card != .oneToOne {
+        } else if let matching, !matching.matchingLabels.isEmpty || matching.card != .oneToOne
+                    || matching.fillLeft != nil || matching.fillRight != nil {
             throw ParseError(position: pos, message: "vector matching only allowed between instant vectors")
         }
         return .binary(BinaryExpr(op: op, lhs: lhs, rhs: rhs, returnBool: returnBool, matching: vm, opPosition: opPosition))
