@@ -106,22 +106,13 @@ struct ScriptRunner {
             }
             let afterAt = i > 0 && tokens[i - 1].kind == .at
             if next == .leftParen && !afterAt {
-                if ["fill", "fill_left", "fill_right"].contains(word.lowercased()) { return "experimental fill modifier" }
-                if let f = FunctionDef.all[word], f.experimental { return "experimental function \(word)" }
+                if let f = FunctionDef.all[word], f.experimental, !Evaluator.implementedExperimentalFunctions.contains(word) {
+                    return "experimental function \(word)"
+                }
                 if ["limitk", "limit_ratio"].contains(word) { return "experimental aggregator \(word)" }
                 if ["histogram_count", "histogram_sum", "histogram_avg", "histogram_stddev", "histogram_stdvar"].contains(word) {
                     return "native histogram function \(word)"
                 }
-            }
-            if word.lowercased() == "offset", next == .leftParen || next == .identifier { return "experimental duration expression" }
-        }
-        var inBracket = false
-        for t in tokens {
-            switch t.kind {
-            case .leftBracket: inBracket = true
-            case .rightBracket: inBracket = false
-            case .duration, .number, .colon: break
-            default: if inBracket { return "experimental duration expression" }
             }
         }
         if b.query.contains("__type__") || b.query.contains("__unit__")

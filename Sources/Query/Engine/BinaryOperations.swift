@@ -97,9 +97,27 @@ extension Evaluator {
         var matchedMany: [Labels: Set<Labels>] = [:]
         var out: [VectorSample] = []
         let dropsName = b.returnBool || !b.op.isComparison
+        // As in Prometheus, fill values are not swapped with the sides for group_right:
+        // fill_right fills the "one" side, fill_left the "many" side.
+        let fillRight = m.fillRight
+        let fillLeft = m.fillLeft
+        var pairs: [(VectorSample, VectorSample, Labels)] = []
         for ls in lhs {
             let sig = Evaluator.signature(ls.labels, m)
-            guard let rs = right[sig] else { continue }
+            if let rs = right[sig] {
+                pairs.append((ls, rs, sig))
+            } else if let f = fillRight {
+                pairs.append((ls, VectorSample(Evaluator.matchLabels(ls.labels, m), f, dropName: false), sig))
+            }
+        }
+        if let f = fillLeft {
+            let matchedLeft = Set(lhs.map { Evaluator.signature($0.labels, m) })
+            for rs in rhs {
+                let sig = Evaluator.signature(rs.labels, m)
+                if !matchedLeft.contains(sig) { pairs.append((VectorSample(Evaluator.matchLabels(rs.labels, m), f, dropName: false), rs, sig)) }
+            }
+        }
+        for (ls, rs, sig) in pairs {
             var (fl, fr) = (ls.value, rs.value)
             if m.card == .oneToMany { swap(&fl, &fr) }
             // Matching errors are detected before comparisons filter samples away.
@@ -123,12 +141,17 @@ extension Evaluator {
         return out
     }
 
+    /// Prometheus's `Labels.MatchLabels`: the `on` labels, or all but the `ignoring` labels and `__name__`.
+    static func matchLabels(_ labels: Labels, _ m: VectorMatching) -> Labels {
+        signature(labels, m)
+    }
+
     func resultMetric(_ lhs: Labels, _ rhs: Labels, _ m: VectorMatching) -> Labels {
         var b = LabelsBuilder(lhs)
         if m.card == .oneToOne {
             if m.on {
                 let keep = Set(m.matchingLabels)
-                b.removeAll { !keep.contains($0) && $0 != LabelName.metricName }
+                b.removeAll { !keep.contains($0) }
             } else {
                 for l in m.matchingLabels { b.delete(l) }
             }

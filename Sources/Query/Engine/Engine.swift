@@ -54,6 +54,7 @@ public struct Engine: Sendable {
             throw .exec("invalid expression type \(quotedGo(ty.rawValue)) for range query, must be Scalar or instant Vector")
         }
         let ev = Evaluator(source: source, options: options, start: start, end: end, query: query)
+        if end > start { ev.queryStep = step }
         if case .call(let c) = expr.unwrapped, c.function.name.hasPrefix("sort") {
             ev.annotate(.warning, "sort is ineffective for range queries since results are always ordered by labels", c.position)
         }

@@ -8,6 +8,8 @@ final class Evaluator {
     let options: EngineOptions
     let queryStart: Timestamp
     let queryEnd: Timestamp
+    /// The range query's step (ms); 0 for instant queries.
+    var queryStep: Int64 = 0
     let query: String
     let deadline: ContinuousClock.Instant
     private var selections: [Int: [StoredSeries]] = [:]
@@ -30,11 +32,15 @@ final class Evaluator {
         if seenAnnotations.insert(a).inserted { annotations.append(a) }
     }
 
-    func checkDeadline() throws(QueryError) {
+    func checkDeadline(force: Bool = false) throws(QueryError) {
         ticks &+= 1
-        if ticks & 255 == 0, ContinuousClock.now > deadline {
+        if force || ticks & 255 == 0, ContinuousClock.now > deadline {
             throw QueryError(.timeout, "query timed out in query execution")
         }
+    }
+
+    func ms(_ e: DurationExpr?, _ constant: Int64) -> Int64 {
+        e?.milliseconds(step: queryStep, range: queryEnd - queryStart) ?? constant
     }
 
     func resolve(_ at: AtModifier?, _ t: Timestamp) -> Timestamp {
@@ -105,7 +111,7 @@ final class Evaluator {
     }
 
     func evalVectorSelector(_ vs: VectorSelector, _ t: Timestamp) throws(QueryError) -> [VectorSample] {
-        let ts = resolve(vs.at, t) - vs.offset
+        let ts = resolve(vs.at, t) - ms(vs.offsetExpr, vs.offset)
         var out: [VectorSample] = []
         for s in try series(vs) {
             let idx = s.samples.partitionPoint { $0.t <= ts } - 1
@@ -135,8 +141,9 @@ final class Evaluator {
 
     func evalMatrixSelector(_ ms: MatrixSelector, _ t: Timestamp) throws(QueryError) -> RangeResult {
         if ms.vector.smoothed || ms.vector.anchored { throw .exec("anchored and smoothed range selectors are not supported") }
-        let end = resolve(ms.vector.at, t) - ms.vector.offset
-        let start = end - ms.range
+        let range = self.ms(ms.rangeExpr, ms.range)
+        let end = resolve(ms.vector.at, t) - self.ms(ms.vector.offsetExpr, ms.vector.offset)
+        let start = end - range
         var out: [RangeSeries] = []
         var total = 0
         for s in try series(ms.vector) {
@@ -151,18 +158,20 @@ final class Evaluator {
             out.append(RangeSeries(labels: s.labels, points: pts))
         }
         if total > options.maxSamples { throw QueryError(.tooManySamples, tooManySamplesMessage) }
-        return RangeResult(series: out, start: start, end: end, range: ms.range)
+        return RangeResult(series: out, start: start, end: end, range: range)
     }
 
     func evalSubquery(_ sq: SubqueryExpr, _ t: Timestamp) throws(QueryError) -> RangeResult {
-        let end = resolve(sq.at, t) - sq.offset
-        let start = end - sq.range
-        let step = sq.step > 0 ? sq.step : options.defaultSubqueryStep
+        let range = ms(sq.rangeExpr, sq.range)
+        let end = resolve(sq.at, t) - ms(sq.offsetExpr, sq.offset)
+        let start = end - range
+        let explicitStep = ms(sq.stepExpr, sq.step)
+        let step = explicitStep > 0 ? explicitStep : options.defaultSubqueryStep
         // The first step after `start` that is a multiple of the step (Go's truncating division).
         var first = step * (start / step)
         if first <= start { first += step }
         let series = try evalRange(sq.expr, from: first, to: end, step: step)
-        return RangeResult(series: series, start: start, end: end, range: sq.range)
+        return RangeResult(series: series, start: start, end: end, range: range)
     }
 
     /// Evaluates `e` at every step of `from...to` and collects the results into series.
@@ -172,6 +181,7 @@ final class Evaluator {
         var total = 0
         var t = from
         while t <= to {
+            try checkDeadline(force: true)
             let samples: [VectorSample]
             switch try eval(e, t) {
             case .scalar(let v): samples = [VectorSample(.empty, v, dropName: false)]

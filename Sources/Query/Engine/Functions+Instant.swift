@@ -30,6 +30,25 @@ extension Evaluator {
         }
         switch name {
         case "time": return .scalar(Double(t) / 1000)
+        case "start": return .scalar(Double(queryStart) / 1000)
+        case "end": return .scalar(Double(queryEnd) / 1000)
+        case "range": return .scalar(Double(queryEnd - queryStart) / 1000)
+        case "step": return .scalar(Double(queryStep) / 1000)
+        case "min_of": return .scalar(goMin(try evalScalar(c.args[0], t), try evalScalar(c.args[1], t)))
+        case "max_of": return .scalar(goMax(try evalScalar(c.args[0], t), try evalScalar(c.args[1], t)))
+        case "sort_by_label", "sort_by_label_desc":
+            let v = try evalVector(c.args[0], t)
+            var names: [String] = []
+            for a in c.args.dropFirst() { names.append(try evalString(a, t)) }
+            let desc = name == "sort_by_label_desc"
+            return .vector(v.sorted { a, b in
+                for n in names {
+                    let x = a.labels[n] ?? "", y = b.labels[n] ?? ""
+                    if x == y { continue }
+                    return naturalLess(x, y) != desc
+                }
+                return desc ? b.labels < a.labels : a.labels < b.labels
+            })
         case "pi": return .scalar(Double.pi)
         case "vector": return .vector([VectorSample(.empty, try evalScalar(c.args[0], t), dropName: false)])
         case "scalar":
@@ -135,6 +154,33 @@ extension Evaluator {
             throw .exec("vector cannot contain metrics with the same labelset")
         }
     }
+}
+
+/// Natural ordering: digit runs compare as numbers (`a2` < `a10`).
+func naturalLess(_ a: String, _ b: String) -> Bool {
+    func chunks(_ s: String) -> [(isNumber: Bool, text: Substring)] {
+        var out: [(Bool, Substring)] = []
+        var start = s.startIndex
+        while start < s.endIndex {
+            let digit = s[start].isASCII && s[start].isNumber
+            var end = start
+            while end < s.endIndex, (s[end].isASCII && s[end].isNumber) == digit { end = s.index(after: end) }
+            out.append((digit, s[start..<end]))
+            start = end
+        }
+        return out
+    }
+    let ca = chunks(a), cb = chunks(b)
+    for (x, y) in zip(ca, cb) where x.text != y.text {
+        if x.isNumber && y.isNumber {
+            let xs = x.text.drop { $0 == "0" }, ys = y.text.drop { $0 == "0" }
+            if xs.count != ys.count { return xs.count < ys.count }
+            if xs != ys { return xs < ys }
+            return x.text.count < y.text.count
+        }
+        return x.text < y.text
+    }
+    return ca.count < cb.count
 }
 
 /// The calendar functions; all work on UTC.

@@ -3,11 +3,19 @@ import Model
 
 /// Functions over range vectors: rate family, *_over_time, deriv, predict_linear, changes, resets.
 extension Evaluator {
+    /// Experimental functions (FORMAT.md §8) this engine evaluates.
+    static let implementedExperimentalFunctions: Set<String> = [
+        "sort_by_label", "sort_by_label_desc", "mad_over_time", "double_exponential_smoothing",
+        "ts_of_first_over_time", "ts_of_last_over_time", "ts_of_max_over_time", "ts_of_min_over_time",
+        "start", "end", "range", "step", "min_of", "max_of",
+    ]
+
     static let rangeFunctions: Set<String> = [
         "rate", "increase", "delta", "irate", "idelta", "deriv", "predict_linear", "changes", "resets",
         "avg_over_time", "sum_over_time", "count_over_time", "min_over_time", "max_over_time",
         "stddev_over_time", "stdvar_over_time", "last_over_time", "first_over_time", "present_over_time",
-        "quantile_over_time", "mad_over_time", "absent_over_time",
+        "quantile_over_time", "mad_over_time", "absent_over_time", "double_exponential_smoothing",
+        "ts_of_first_over_time", "ts_of_last_over_time", "ts_of_max_over_time", "ts_of_min_over_time",
     ]
 
     func evalRangeArg(_ e: Expr, _ t: Timestamp) throws(QueryError) -> RangeResult {
@@ -33,6 +41,17 @@ extension Evaluator {
             }
         } else if name == "predict_linear" {
             scalarArg = try evalScalar(c.args[1], t)
+        }
+        var trendFactor = 0.0
+        if name == "double_exponential_smoothing" {
+            scalarArg = try evalScalar(c.args[1], t)
+            trendFactor = try evalScalar(c.args[2], t)
+            if !(scalarArg > 0 && scalarArg < 1) {
+                throw .exec("invalid smoothing factor. Expected: 0 < sf < 1, got: \(String(format: "%f", scalarArg))")
+            }
+            if !(trendFactor > 0 && trendFactor < 1) {
+                throw .exec("invalid trend factor. Expected: 0 < tf < 1, got: \(String(format: "%f", trendFactor))")
+            }
         }
         let keepName = name == "last_over_time" || name == "first_over_time"
         var out: [VectorSample] = []
@@ -67,8 +86,17 @@ extension Evaluator {
             case "quantile_over_time": v = quantileOf(scalarArg, p.map(\.v))
             case "mad_over_time":
                 let values = p.map(\.v)
+                if values.contains(where: \.isNaN) { v = .nan; break }
                 let median = quantileOf(0.5, values)
                 v = quantileOf(0.5, values.map { abs($0 - median) })
+            case "double_exponential_smoothing": v = doubleExponentialSmoothing(p, sf: scalarArg, tf: trendFactor)
+            case "ts_of_first_over_time": v = Double(p[0].t) / 1000
+            case "ts_of_last_over_time": v = Double(p[p.count - 1].t) / 1000
+            case "ts_of_max_over_time", "ts_of_min_over_time":
+                let isMax = name == "ts_of_max_over_time"
+                var best = p[0]
+                for x in p.dropFirst() where (isMax ? x.v >= best.v : x.v <= best.v) || best.v.isNaN { best = x }
+                v = Double(best.t) / 1000
             default: v = nil
             }
             if let v {
@@ -115,6 +143,18 @@ extension Evaluator {
         var factor = (sampledInterval + durationToStart + durationToEnd) / sampledInterval
         if isRate { factor /= Double(r.range) / 1000 }
         return result * factor
+    }
+
+    func doubleExponentialSmoothing(_ p: [Sample], sf: Double, tf: Double) -> Double? {
+        guard p.count >= 2 else { return nil }
+        var s0 = 0.0, s1 = p[0].v, b = p[1].v - p[0].v
+        for i in 1..<p.count {
+            let x = sf * p[i].v
+            if i > 1 { b = tf * (s1 - s0) + (1 - tf) * b }
+            let y = (1 - sf) * (s1 + b)
+            (s0, s1) = (s1, x + y)
+        }
+        return s1
     }
 
     func instantDelta(_ p: [Sample], isRate: Bool) -> Double? {

@@ -157,6 +157,8 @@ public struct VectorSelector: Sendable {
     public var matchers: [Matcher]
     /// Offset in milliseconds (positive looks back).
     public var offset: Int64 = 0
+    /// An offset that depends on the query (`offset step()`); overrides `offset`.
+    public var offsetExpr: DurationExpr?
     /// The `@` modifier.
     public var at: AtModifier?
     /// The experimental `smoothed` modifier: interpolate between the samples around t.
@@ -185,7 +187,9 @@ public struct VectorSelector: Sendable {
 
     var modifierText: String { (smoothed ? " smoothed" : "") + (anchored ? " anchored" : "") }
 
-    var description: String { selectorText + (at?.description ?? "") + offsetDescription(offset) + modifierText }
+    var offsetText: String { offsetExpr.map { " offset \($0)" } ?? offsetDescription(offset) }
+
+    var description: String { selectorText + (at?.description ?? "") + offsetText + modifierText }
 }
 
 func isLegacyName(_ s: String, allowColon: Bool) -> Bool {
@@ -205,12 +209,14 @@ public struct MatrixSelector: Sendable {
     public var vector: VectorSelector
     /// Range in milliseconds.
     public var range: Int64
+    /// A range that depends on the query (`[step()]`); overrides `range`.
+    public var rangeExpr: DurationExpr?
     /// Source position.
     public var position: PositionRange
 
     var description: String {
-        "\(vector.selectorText)[\(formatDuration(range))]" + (vector.at?.description ?? "") + offsetDescription(vector.offset)
-            + vector.modifierText
+        "\(vector.selectorText)[\(rangeExpr.map(\.description) ?? formatDuration(range))]" + (vector.at?.description ?? "")
+            + vector.offsetText + vector.modifierText
     }
 }
 
@@ -222,15 +228,23 @@ public struct SubqueryExpr: Sendable {
     public var range: Int64
     /// Step in milliseconds; 0 means the engine's default.
     public var step: Int64
+    /// Query-dependent range and step (`[range():step()]`); override `range`/`step`.
+    public var rangeExpr: DurationExpr?
+    /// See `rangeExpr`.
+    public var stepExpr: DurationExpr?
     /// Offset in milliseconds.
     public var offset: Int64 = 0
+    /// Query-dependent offset; overrides `offset`.
+    public var offsetExpr: DurationExpr?
     /// The `@` modifier.
     public var at: AtModifier?
     /// Source position.
     public var position: PositionRange
 
     var description: String {
-        "\(expr)[\(formatDuration(range)):\(step == 0 ? "" : formatDuration(step))]" + (at?.description ?? "") + offsetDescription(offset)
+        let r = rangeExpr.map(\.description) ?? formatDuration(range)
+        let s = stepExpr.map(\.description) ?? (step == 0 ? "" : formatDuration(step))
+        return "\(expr)[\(r):\(s)]" + (at?.description ?? "") + (offsetExpr.map { " offset \($0)" } ?? offsetDescription(offset))
     }
 }
 
@@ -280,6 +294,16 @@ public struct VectorMatching: Sendable {
     public var on: Bool
     /// Extra labels of `group_left(...)` / `group_right(...)`.
     public var include: [String]
+    /// Experimental `fill_left(v)` / `fill(v)`: the value used when the left side has no match.
+    public var fillLeft: Double?
+    /// Experimental `fill_right(v)` / `fill(v)`: the value used when the right side has no match.
+    public var fillRight: Double?
+
+    var fillText: String {
+        func num(_ v: Double) -> String { NumberLiteral(value: v, position: PositionRange(start: 0, end: 0)).description }
+        if let l = fillLeft, let r = fillRight, l == r || (l.isNaN && r.isNaN) { return " fill(\(num(l)))" }
+        return (fillLeft.map { " fill_left(\(num($0)))" } ?? "") + (fillRight.map { " fill_right(\(num($0)))" } ?? "")
+    }
 }
 
 /// A binary operation.
@@ -305,6 +329,7 @@ public struct BinaryExpr: Sendable {
                 m += " group_\(vm.card == .manyToOne ? "left" : "right") (\(vm.include.joined(separator: ", ")))"
             }
         }
+        if let vm = matching { m += vm.fillText }
         return "\(lhs) \(op.rawValue)\(returnBool ? " bool" : "")\(m) \(rhs)"
     }
 }

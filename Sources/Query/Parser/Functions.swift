@@ -41,8 +41,8 @@ public struct FunctionDef: Sendable {
             .init("start_timestamp", [v], v, experimental: true),
             .init("step", [], s, experimental: true), .init("start", [], s, experimental: true),
             .init("end", [], s, experimental: true), .init("range", [], s, experimental: true),
-            .init("min_of", [v, v], v, variadic: -1, experimental: true),
-            .init("max_of", [v, v], v, variadic: -1, experimental: true),
+            .init("min_of", [s, s], s, experimental: true),
+            .init("max_of", [s, s], s, experimental: true),
         ]
         for f in ["abs", "ceil", "exp", "floor", "ln", "log2", "log10", "sqrt", "sgn", "deg", "rad",
                   "acos", "acosh", "asin", "asinh", "atan", "atanh", "cos", "cosh", "sin", "sinh", "tan", "tanh",

@@ -98,89 +98,76 @@ extension Parser {
                 }
             case .identifier where isKeyword("offset"):
                 let offTok = advance()
-                var sign: Int64 = 1
-                if current.kind == .sub || current.kind == .add { sign = advance().kind == .sub ? -1 : 1 }
-                let t = current
-                let ms: Int64
-                switch t.kind {
-                case .duration: ms = parseDuration(advance().text) ?? 0
-                case .number:
-                    _ = advance()
-                    ms = Int64(((parseNumber(t.text) ?? 0) * 1000).rounded())
-                default: throw unexpected("offset")
-                }
-                e = try setModifier(e, at: nil, offset: sign * ms, position: offTok.start)
+                let d = try parseOffsetDuration()
+                e = try setModifier(e, at: nil, offset: d, position: offTok.start)
             default:
                 return e
             }
         }
     }
 
-    private mutating func parseDurationArgument(_ context: String) throws(ParseError) -> Int64 {
-        let t = current
-        switch t.kind {
-        case .duration:
-            _ = advance()
-            return parseDuration(t.text) ?? 0
-        case .number:
-            _ = advance()
-            guard let v = parseNumber(t.text) else { throw unexpected(context) }
-            return Int64((v * 1000).rounded())
-        default:
-            throw unexpected(context)
-        }
+    /// A bracket duration: a constant in ms, or the expression when it depends on the query.
+    private mutating func parseBracketDuration() throws(ParseError) -> (Int64, DurationExpr?) {
+        let start = current.start
+        let d = try parseDurationExpr()
+        guard d.isConstant else { return (0, d) }
+        let ms = d.milliseconds(step: 0, range: 0)
+        if ms <= 0 { throw ParseError(position: start, message: "duration must be greater than 0") }
+        return (ms, nil)
     }
 
     private mutating func parseRangeOrSubquery(_ e: Expr) throws(ParseError) -> Expr {
         let open = advance()
-        let range = try parseDurationArgument("range")
+        let (range, rangeExpr) = try parseBracketDuration()
         if current.kind == .rightBracket {
             let close = advance()
             guard case .vectorSelector(let vs) = e else {
                 throw ParseError(position: e.position.start, message: "ranges only allowed for vector selectors")
             }
-            if vs.offset != 0 || vs.at != nil {
+            if vs.offset != 0 || vs.offsetExpr != nil || vs.at != nil {
                 throw ParseError(position: open.start, message: "no offset or @ modifier allowed before range")
             }
-            if range <= 0 {
-                throw ParseError(position: open.start, message: "range must be greater than 0")
-            }
-            return .matrixSelector(MatrixSelector(vector: vs, range: range, position: PositionRange(start: vs.position.start, end: close.end)))
+            return .matrixSelector(MatrixSelector(vector: vs, range: range, rangeExpr: rangeExpr,
+                                                  position: PositionRange(start: vs.position.start, end: close.end)))
         }
         _ = try expect(.colon, "subquery")
         var step: Int64 = 0
-        if current.kind != .rightBracket { step = try parseDurationArgument("subquery") }
+        var stepExpr: DurationExpr?
+        if current.kind != .rightBracket { (step, stepExpr) = try parseBracketDuration() }
         let close = try expect(.rightBracket, "subquery")
         let ty = e.type
         guard ty == .vector else {
             throw ParseError(position: e.position.start, message: "subquery is only allowed on instant vector, got \(ty.rawValue) instead")
         }
-        return .subquery(SubqueryExpr(expr: e, range: range, step: step, position: PositionRange(start: e.position.start, end: close.end)))
+        return .subquery(SubqueryExpr(expr: e, range: range, step: step, rangeExpr: rangeExpr, stepExpr: stepExpr,
+                                      position: PositionRange(start: e.position.start, end: close.end)))
     }
 
-    private func setModifier(_ e: Expr, at: AtModifier?, offset: Int64?, position: Int) throws(ParseError) -> Expr {
-        func apply(_ curAt: inout AtModifier?, _ curOffset: inout Int64) throws(ParseError) {
+    private func setModifier(_ e: Expr, at: AtModifier?, offset: DurationExpr?, position: Int) throws(ParseError) -> Expr {
+        func apply(_ curAt: inout AtModifier?, _ curOffset: inout Int64, _ curExpr: inout DurationExpr?) throws(ParseError) {
             if let at {
                 if curAt != nil { throw ParseError(position: position, message: "@ <timestamp> may not be set multiple times") }
                 curAt = at
             }
             if let offset {
-                if curOffset != 0 { throw ParseError(position: position, message: "offset may not be set multiple times") }
-                curOffset = offset
+                if curOffset != 0 || curExpr != nil {
+                    throw ParseError(position: position, message: "offset may not be set multiple times")
+                }
+                if offset.isConstant { curOffset = offset.milliseconds(step: 0, range: 0) } else { curExpr = offset }
             }
         }
         let end = tokens[max(index - 1, 0)].end
         switch e {
         case .vectorSelector(var v):
-            try apply(&v.at, &v.offset)
+            try apply(&v.at, &v.offset, &v.offsetExpr)
             v.position.end = end
             return .vectorSelector(v)
         case .matrixSelector(var m):
-            try apply(&m.vector.at, &m.vector.offset)
+            try apply(&m.vector.at, &m.vector.offset, &m.vector.offsetExpr)
             m.position.end = end
             return .matrixSelector(m)
         case .subquery(var s):
-            try apply(&s.at, &s.offset)
+            try apply(&s.at, &s.offset, &s.offsetExpr)
             s.position.end = end
             return .subquery(s)
         default:
@@ -220,7 +207,8 @@ extension Parser {
                     throw ParseError(position: pos, message: "label \(quotedGo(l)) must not occur in ON and GROUP clause at once")
                 }
             }
-        } else if let matching, !matching.matchingLabels.isEmpty || matching.card != .oneToOne {
+        } else if let matching, !matching.matchingLabels.isEmpty || matching.card != .oneToOne
+                    || matching.fillLeft != nil || matching.fillRight != nil {
             throw ParseError(position: pos, message: "vector matching only allowed between instant vectors")
         }
         return .binary(BinaryExpr(op: op, lhs: lhs, rhs: rhs, returnBool: returnBool, matching: vm, opPosition: opPosition))

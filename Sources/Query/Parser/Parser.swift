@@ -126,6 +126,15 @@ struct Parser {
             } else if isKeyword("group_left") || isKeyword("group_right") {
                 throw unexpected()
             }
+            while (isKeyword("fill") || isKeyword("fill_left") || isKeyword("fill_right")) && peek().kind == .leftParen {
+                let which = advance().text.lowercased()
+                _ = advance()
+                let v = try parseNumberArgument("fill modifier")
+                _ = try expect(.rightParen, "fill modifier")
+                if matching == nil { matching = VectorMatching(card: .oneToOne, matchingLabels: [], on: false, include: []) }
+                if which != "fill_right" { matching?.fillLeft = v }
+                if which != "fill_left" { matching?.fillRight = v }
+            }
             let rhs = try parseExpr(minPrecedence: op == .pow ? op.precedence : op.precedence + 1)
             lhs = try makeBinary(op, lhs, rhs, returnBool: returnBool, matching: matching,
                                  opPosition: PositionRange(start: opTok.start, end: opTok.end))
