@@ -37,11 +37,13 @@ import Testing
 
     /// Starts the discoverer; returns once the output has been quiet for 500 ms after all
     /// scripted lines went out (or after 15 s).
-    static func discover(_ config: KubernetesSDConfig, server: KubernetesFakeAPIServer) async throws -> Run {
+    static func discover(_ config: KubernetesSDConfig, server: KubernetesFakeAPIServer,
+                         metrics: KubernetesSDMetrics = KubernetesSDMetrics()) async throws -> Run {
         var options = KubernetesDiscoverer.Options()
         options.backoff = BackoffPolicy(initial: .milliseconds(50), maximum: .milliseconds(200))
         options.userAgent = "lantern/test"
-        let discoverer = KubernetesDiscoverer(config: config, logger: Logger(label: "k8s-test"), metrics: KubernetesSDMetrics(), options: options)
+        let discoverer = KubernetesDiscoverer(config: config, logger: Logger(label: "k8s-test", factory: { _ in SwiftLogNoOpLogHandler() }),
+                                              metrics: metrics, options: options)
         let (stream, sink) = AsyncStream<[TargetGroup]>.makeStream()
         let latest = Mutex<(groups: [String: TargetGroup], last: ContinuousClock.Instant?)>(([:], nil))
         let runner = Task { await discoverer.run(updates: sink); sink.finish() }
