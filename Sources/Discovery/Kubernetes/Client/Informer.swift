@@ -64,7 +64,8 @@ struct Informer: Sendable {
                     case .bookmark:
                         if !rv.isEmpty { resourceVersion = rv }
                     case .error:
-                        let code = event.object["code"].int ?? 0
+                        var code = event.object["code"].int ?? 0
+                        if code == 0, ["Expired", "Gone"].contains(event.object["reason"].str) { code = 410 }
                         throw KubernetesError.status(code, "watch \(collection.path): \(event.object["message"].str)")
                     }
                 }

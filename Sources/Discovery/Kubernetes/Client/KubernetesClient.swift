@@ -107,25 +107,30 @@ struct WatchEvents: AsyncSequence {
         var parts: AsyncThrowingStream<StreamingPart, any Error>.AsyncIterator
         let path: String
         var buffer: [UInt8] = []
+        /// Start of the unread bytes in `buffer`; consumed bytes are dropped in bulk, not per line.
+        var start = 0
         var status = 0
 
         mutating func next() async throws -> WatchEvent? {
             while true {
-                if status == 200, let nl = buffer.firstIndex(of: UInt8(ascii: "\n")) {
-                    let line = buffer[..<nl]
-                    buffer.removeSubrange(...nl)
-                    if line.allSatisfy({ $0 == 32 || $0 == 13 || $0 == 9 }) { continue }
+                if status == 200, let nl = buffer[start...].firstIndex(of: UInt8(ascii: "\n")) {
+                    let line = buffer[start..<nl]
+                    start = nl + 1
+                    if start == buffer.count || start > 65536 {
+                        buffer.removeSubrange(..<start)
+                        start = 0
+                    }
+                    if Self.isBlank(line) { continue }
                     return try Self.decode(line, path: path)
                 }
                 guard let part = try await parts.next() else {
                     try Task.checkCancellation()
-                    if status != 200 { throw KubernetesError.status(status, "watch \(path): \(KubernetesClient.statusMessage(buffer))") }
+                    let rest = buffer[start...]
+                    if status != 200 { throw KubernetesError.status(status, "watch \(path): \(KubernetesClient.statusMessage(Array(rest)))") }
                     // A final line without newline still counts.
-                    if !buffer.allSatisfy({ $0 == 32 || $0 == 10 || $0 == 13 }) {
-                        defer { buffer.removeAll() }
-                        return try Self.decode(buffer[...], path: path)
-                    }
-                    return nil
+                    if Self.isBlank(rest) { return nil }
+                    start = buffer.count
+                    return try Self.decode(rest, path: path)
                 }
                 switch part {
                 case .status(let s): status = s
@@ -133,6 +138,8 @@ struct WatchEvents: AsyncSequence {
                 }
             }
         }
+
+        static func isBlank(_ bytes: ArraySlice<UInt8>) -> Bool { bytes.allSatisfy { $0 == 32 || $0 == 9 || $0 == 10 || $0 == 13 } }
 
         static func decode(_ line: ArraySlice<UInt8>, path: String) throws -> WatchEvent {
             let doc = try JSONValue.parse(line)

@@ -26,7 +26,7 @@ enum EndpointSliceRole {
         for endpoint in slice["endpoints"].array {
             for port in slice["ports"].array {
                 for address in endpoint["addresses"].array {
-                    targets.append(target(address.str, endpoint: endpoint, port: port, namespace: ns, &pods, &ctx))
+                    targets.append(target(address.str, endpoint: endpoint, port: port, &pods, &ctx))
                 }
             }
         }
@@ -42,7 +42,7 @@ enum EndpointSliceRole {
         return addressType != first
     }
 
-    private static func target(_ address: String, endpoint: JSONValue, port: JSONValue, namespace: String,
+    private static func target(_ address: String, endpoint: JSONValue, port: JSONValue,
                                _ pods: inout PodEnrichment, _ ctx: inout RoleContext) -> [String: String] {
         let number = port["port"].int
         var t = [LabelName.address: number.map { MetaLabels.join(address, $0) } ?? address]
@@ -72,7 +72,7 @@ enum EndpointSliceRole {
         } else if let node = endpoint["nodeName"].string {
             ctx.addNodeMeta(&t, node: node)
         }
-        pods.enrich(&t, targetRef: ref, defaultNamespace: namespace, port: number, endpointProtocol: port["protocol"].str,
+        pods.enrich(&t, targetRef: ref, port: number, endpointProtocol: port["protocol"].str,
                     protocolSource: .container, &ctx)
         return t
     }

@@ -18,7 +18,7 @@ enum EndpointsRole {
             for port in subset["ports"].array {
                 for (list, ready) in [("addresses", true), ("notReadyAddresses", false)] {
                     for address in subset[list].array {
-                        targets.append(target(address, port: port, ready: ready, namespace: ns, &pods, &ctx))
+                        targets.append(target(address, port: port, ready: ready, &pods, &ctx))
                     }
                 }
             }
@@ -27,7 +27,7 @@ enum EndpointsRole {
         return TargetGroup(source: source, labels: labels, targets: targets)
     }
 
-    private static func target(_ address: JSONValue, port: JSONValue, ready: Bool, namespace: String,
+    private static func target(_ address: JSONValue, port: JSONValue, ready: Bool,
                                _ pods: inout PodEnrichment, _ ctx: inout RoleContext) -> [String: String] {
         let number = port["port"].int ?? 0
         let proto = port["protocol"].str
@@ -51,7 +51,7 @@ enum EndpointsRole {
         } else if ref["kind"].str == "Node" {
             ctx.addNodeMeta(&t, node: ref["name"].str)
         }
-        pods.enrich(&t, targetRef: ref, defaultNamespace: namespace, port: number, endpointProtocol: proto,
+        pods.enrich(&t, targetRef: ref, port: number, endpointProtocol: proto,
                     protocolSource: .endpoint, &ctx)
         return t
     }

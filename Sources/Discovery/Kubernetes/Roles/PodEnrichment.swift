@@ -9,11 +9,11 @@ struct PodEnrichment {
     enum ProtocolSource { case endpoint, container }
 
     /// Adds pod and matching-container labels to `target` when `targetRef` names a cached pod.
-    mutating func enrich(_ target: inout [String: String], targetRef: JSONValue, defaultNamespace: String,
+    mutating func enrich(_ target: inout [String: String], targetRef: JSONValue,
                          port: Int?, endpointProtocol: String, protocolSource: ProtocolSource, _ ctx: inout RoleContext) {
         guard targetRef["kind"].str == "Pod" else { return }
-        let ns = targetRef["namespace"].str.isEmpty ? defaultNamespace : targetRef["namespace"].str
-        let key = "\(ns)/\(targetRef["name"].str)"
+        // The reference's own namespace, as Prometheus looks it up (no fallback to the endpoints').
+        let key = "\(targetRef["namespace"].str)/\(targetRef["name"].str)"
         guard let pod = ctx.get(.pod, key) else { return }
         target.merge(PodRole.podLabels(pod, &ctx)) { $1 }
         let index: Int
@@ -22,10 +22,11 @@ struct PodEnrichment {
             index = seen.count - 1
         }
         guard let port else { return }
-        // The last container (containers, then init containers) declaring the port wins.
+        // Within a container the first port with the number counts; across containers
+        // (containers, then init containers) the last one declaring it wins.
         var match: (PodRole.Container, PodRole.Port)?
         for c in PodRole.containers(pod) {
-            for cp in c.ports where cp.number == port { match = (c, cp) }
+            if let cp = c.ports.first(where: { $0.number == port }) { match = (c, cp) }
         }
         guard let (c, cp) = match else { return }
         target.merge(PodRole.containerLabels(c)) { $1 }
