@@ -170,3 +170,41 @@ private func temporaryDirectory() throws -> String {
     try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
     return dir
 }
+
+extension KubernetesTests.Units {
+    /// Auxiliary objects rebuild the groups that read them: a service label change, a pod phase
+    /// change and a node label change all reach the endpoints group; a deleted service drops its labels.
+    @Test(.timeLimit(.minutes(1))) func auxiliaryChangesRebuildDependentGroups() async throws {
+        func list(_ kind: String, _ items: String) -> Data { Data(#"{"kind":"\#(kind)","metadata":{"resourceVersion":"1"},"items":[\#(items)]}"#.utf8) }
+        func event(_ type: String, _ object: String) -> KubernetesFakeAPIServer.Step {
+            .event(Data(#"{"type":"\#(type)","object":\#(object)}"#.utf8), errorCode: nil)
+        }
+        let endpoints = #"{"metadata":{"name":"web","namespace":"default"},"subsets":[{"addresses":[{"ip":"10.1.0.1","nodeName":"n1","targetRef":{"kind":"Pod","name":"web-0","namespace":"default"}}],"ports":[{"name":"http","port":80,"protocol":"TCP"}]}]}"#
+        let service = { (team: String) in #"{"metadata":{"name":"web","namespace":"default","resourceVersion":"5","labels":{"team":"\#(team)"}}}"# }
+        let pod = { (phase: String) in #"{"metadata":{"name":"web-0","namespace":"default","resourceVersion":"6"},"spec":{"nodeName":"n1","containers":[{"name":"c","image":"i","ports":[{"containerPort":80,"protocol":"TCP"}]}]},"status":{"podIP":"10.1.0.1","phase":"\#(phase)"}}"# }
+        let node = { (zone: String) in #"{"metadata":{"name":"n1","resourceVersion":"7","labels":{"zone":"\#(zone)"}}}"# }
+        let server = KubernetesFakeAPIServer(
+            collections: [
+                "/api/v1/endpoints": .init(query: [:], lists: [list("EndpointsList", endpoints)]),
+                "/api/v1/services": .init(query: [:], lists: [list("ServiceList", service("a"))]),
+                "/api/v1/pods": .init(query: [:], lists: [list("PodList", pod("Pending"))]),
+                "/api/v1/nodes": .init(query: [:], lists: [list("NodeList", node("z1"))]),
+            ],
+            script: [
+                "/api/v1/services": [0: [event("MODIFIED", service("b")), event("DELETED", service("b"))]],
+                "/api/v1/pods": [0: [event("MODIFIED", pod("Running"))]],
+                "/api/v1/nodes": [0: [event("MODIFIED", node("z2"))]],
+            ],
+            totalLines: 4)
+        try await server.start()
+        let config = try KubernetesTests.parseConfig("api_server: \(server.baseURL)\nrole: endpoints\nattach_metadata: {node: true}")
+        let run = try await KubernetesTests.discover(config, server: server)
+        await server.stop()
+        let group = try #require(run.groups["endpoints/default/web"])
+        #expect(group.labels["__meta_kubernetes_service_name"] == nil)
+        let target = try #require(group.targets.first)
+        #expect(target["__meta_kubernetes_pod_phase"] == "Running")
+        #expect(target["__meta_kubernetes_node_label_zone"] == "z2")
+        #expect(group.targets.count == 1)
+    }
+}
