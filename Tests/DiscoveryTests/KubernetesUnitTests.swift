@@ -208,3 +208,17 @@ extension KubernetesTests.Units {
         #expect(group.targets.count == 1)
     }
 }
+
+extension KubernetesTests.Units {
+    @Test func metricsFamilies() {
+        let m = KubernetesSDMetrics()
+        m.recordFailure(.pod)
+        m.recordFailure(.pod)
+        m.recordRelist(.node)
+        let families = Dictionary(uniqueKeysWithValues: m.families().map { ($0.name, $0) })
+        let failures = families["lantern_sd_kubernetes_failures_total"]?.samples ?? []
+        #expect(failures.first { $0.labels["role"] == "pod" }?.value == 2)
+        #expect(failures.first { $0.labels["role"] == "node" }?.value == 0)
+        #expect(families["lantern_sd_kubernetes_relists_total"]?.samples.first { $0.labels["role"] == "node" }?.value == 1)
+    }
+}

@@ -23,6 +23,7 @@ public struct KubernetesDiscoverer: Discoverer {
         /// Where the service-account token, CA and namespace files are.
         public var serviceAccountDirectory = APIConnection.serviceAccountDirectory
 
+        /// Production defaults.
         public init() {}
     }
 
@@ -43,6 +44,7 @@ public struct KubernetesDiscoverer: Discoverer {
         self.options = options
     }
 
+    /// Lists and watches until cancelled; see the type's documentation for what is sent when.
     public func run(updates: AsyncStream<[TargetGroup]>.Continuation) async {
         guard let (client, informers) = await setUp() else { return }
         let env = Informer.Environment(client: client, role: config.role, metrics: metrics, backoff: options.backoff, logger: logger)
@@ -72,7 +74,8 @@ public struct KubernetesDiscoverer: Discoverer {
                 let connection = try APIConnection.resolve(
                     config, environment: options.environment ?? ProcessInfo.processInfo.environment,
                     serviceAccountDirectory: options.serviceAccountDirectory)
-                var namespaces = config.namespaces.names
+                var namespaces: [String] = []
+                for name in config.namespaces.names where !namespaces.contains(name) { namespaces.append(name) }
                 if config.namespaces.ownNamespace {
                     let own = try APIConnection.ownNamespace(directory: options.serviceAccountDirectory)
                     if !namespaces.contains(own) { namespaces.append(own) }

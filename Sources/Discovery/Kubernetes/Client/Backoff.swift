@@ -9,6 +9,9 @@ public struct BackoffPolicy: Sendable, Equatable {
     /// About 1 s, doubling up to 30 s (SPEC §2.4).
     public static let standard = BackoffPolicy(initial: .seconds(1), maximum: .seconds(30))
 
+    /// - Parameters:
+    ///   - initial: delay after the first failure.
+    ///   - maximum: cap of the doubling delay (before jitter).
     public init(initial: Duration, maximum: Duration) {
         self.initial = initial
         self.maximum = maximum
