@@ -18,6 +18,8 @@ struct APIConnection: Sendable {
     var auth: Auth = .none
     var tls = StreamingRequest.TLS()
     var headers: [(String, String)] = []
+    /// `http_headers` values read from files, re-read per request like credentials.
+    var headerFiles: [(name: String, path: String)] = []
     var proxyURL: String?
     var followRedirects = true
 
@@ -60,9 +62,7 @@ struct APIConnection: Sendable {
         for (name, header) in (h.httpHeaders ?? [:]).sorted(by: { $0.key < $1.key }) {
             for v in header.values { c.headers.append((name, v)) }
             for v in header.secrets { c.headers.append((name, v.value)) }
-            for f in header.files {
-                if let v = try? String(contentsOfFile: f, encoding: .utf8) { c.headers.append((name, v.trimmingCharacters(in: .whitespacesAndNewlines))) }
-            }
+            for f in header.files { c.headerFiles.append((name, f)) }
         }
         return c
     }
@@ -106,6 +106,11 @@ struct APIConnection: Sendable {
             let secret = file.isEmpty ? credentials : try Self.readSecret(file)
             return ("\(type) \(secret)", nil)
         }
+    }
+
+    /// Static headers plus the current contents of header files (unreadable files are skipped).
+    func currentHeaders() -> [(String, String)] {
+        headers + headerFiles.compactMap { h in (try? Self.readSecret(h.path)).map { (h.name, $0) } }
     }
 
     static func readSecret(_ path: String) throws(KubernetesError) -> String {

@@ -65,7 +65,7 @@ struct KubernetesClient: Sendable {
         r.tls = connection.tls
         r.proxyURL = connection.proxyURL
         r.followRedirects = connection.followRedirects
-        r.headers = [("Accept", "application/json"), ("User-Agent", userAgent)] + connection.headers
+        r.headers = [("Accept", "application/json"), ("User-Agent", userAgent)] + connection.currentHeaders()
         if let creds = try? connection.credentials() {
             if let h = creds.header { r.headers.append(("Authorization", h)) }
             r.basicAuth = creds.basic
