@@ -52,7 +52,7 @@ let package = Package(
         ),
         .target(
             name: "Discovery",
-            dependencies: ["Model", "Config", .product(name: "Yams", package: "Yams"), .product(name: "Logging", package: "swift-log")],
+            dependencies: ["Model", "Config", "CCurl", .product(name: "Yams", package: "Yams"), .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -113,7 +113,12 @@ let package = Package(
         .testTarget(name: "ConfigTests", dependencies: ["Config", "Model"], swiftSettings: swiftSettings),
         .testTarget(
             name: "DiscoveryTests",
-            dependencies: ["Discovery", "Config", "Model", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "Discovery", "Config", "Model", .product(name: "Logging", package: "swift-log"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -6,7 +6,7 @@ enum DefaultDiscoverers {
         switch config {
         case .staticGroups(let groups): return StaticDiscoverer(groups: groups)
         case .file(let c): return FileDiscoverer(config: c, logger: logger)
-        case .kubernetes: return nil
+        case .kubernetes(let c): return KubernetesDiscoverer(config: c, logger: logger)
         }
     }
 }

@@ -1,0 +1,67 @@
+import Foundation
+
+/// A parsed JSON document: Kubernetes objects are read through this instead of per-kind Codable
+/// structs, because discovery reads a few dozen fields out of objects with hundreds, and the
+/// API adds fields every release. Missing fields read as `.null`, so lookups chain safely.
+enum JSONValue: Sendable, Equatable, Decodable {
+    case null
+    case bool(Bool)
+    case number(Double)
+    case string(String)
+    case array([JSONValue])
+    case object([String: JSONValue])
+
+    /// Parses one JSON text.
+    /// - Throws: `KubernetesError.malformed` when the bytes are not JSON.
+    static func parse<Bytes: Collection<UInt8>>(_ bytes: Bytes) throws(KubernetesError) -> JSONValue {
+        do {
+            return try JSONDecoder().decode(JSONValue.self, from: Data(bytes))
+        } catch {
+            throw .malformed("invalid JSON: \(error)")
+        }
+    }
+
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        if c.decodeNil() { self = .null }
+        else if let b = try? c.decode(Bool.self) { self = .bool(b) }
+        else if let n = try? c.decode(Double.self) { self = .number(n) }
+        else if let s = try? c.decode(String.self) { self = .string(s) }
+        else if let a = try? c.decode([JSONValue].self) { self = .array(a) }
+        else { self = .object(try c.decode([String: JSONValue].self)) }
+    }
+
+    subscript(key: String) -> JSONValue {
+        if case .object(let d) = self { return d[key] ?? .null }
+        return .null
+    }
+
+    /// The string value, or nil for any other kind.
+    var string: String? { if case .string(let s) = self { return s }; return nil }
+    /// The string value or "" (Kubernetes omits empty strings).
+    var str: String { string ?? "" }
+    var bool: Bool? { if case .bool(let b) = self { return b }; return nil }
+    var int: Int? { if case .number(let n) = self, n.rounded() == n, abs(n) < 1e15 { return Int(n) }; return nil }
+    var array: [JSONValue] { if case .array(let a) = self { return a }; return [] }
+    var object: [String: JSONValue] { if case .object(let d) = self { return d }; return [:] }
+    var isNull: Bool { self == .null }
+    /// A string map such as `metadata.labels` (non-string values are skipped).
+    var stringMap: [String: String] { object.compactMapValues(\.string) }
+}
+
+/// Accessors for the `metadata` every Kubernetes object has.
+extension JSONValue {
+    var name: String { self["metadata"]["name"].str }
+    var namespace: String { self["metadata"]["namespace"].str }
+    var resourceVersion: String { self["metadata"]["resourceVersion"].str }
+    var labels: [String: String] { self["metadata"]["labels"].stringMap }
+    var annotations: [String: String] { self["metadata"]["annotations"].stringMap }
+
+    /// The first owner reference with `controller: true`.
+    var controllerRef: JSONValue? {
+        self["metadata"]["ownerReferences"].array.first { $0["controller"].bool == true }
+    }
+
+    /// `<namespace>/<name>`, or `<name>` for cluster-scoped objects (the informer cache key).
+    var cacheKey: String { namespace.isEmpty ? name : "\(namespace)/\(name)" }
+}
