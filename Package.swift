@@ -88,13 +88,24 @@ let package = Package(
         ),
         .executableTarget(
             name: "lantern-bench",
-            dependencies: ["Storage", "Model"],
+            dependencies: ["Storage", "Model", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+        // Child process of StorageTests' durability test: commits, acknowledges, gets SIGKILLed.
+        .executableTarget(
+            name: "lantern-storage-crash-helper",
+            dependencies: ["Storage", "Model", .product(name: "Logging", package: "swift-log")],
+            path: "Tests/StorageCrashHelper",
             swiftSettings: swiftSettings
         ),
 
         .testTarget(name: "ModelTests", dependencies: ["Model"], swiftSettings: swiftSettings),
         .testTarget(name: "ConfigTests", dependencies: ["Config", "Model"], swiftSettings: swiftSettings),
-        .testTarget(name: "StorageTests", dependencies: ["Storage", "Model"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "StorageTests",
+            dependencies: ["Storage", "Model", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "QueryTests", dependencies: ["Query", "Storage", "Model"], swiftSettings: swiftSettings),
         .testTarget(
             name: "IntegrationTests",

@@ -1,1 +1,11 @@
-public enum MigrationFiles { public static let placeholder = 0 }
+/// The storage schema as SQL embedded in the binary: one script per version, applied in
+/// order by `Storage` at open and recorded with `PRAGMA user_version`.
+public enum MigrationFiles {
+    /// (version, SQL) pairs, ascending; version N is the state after applying script N.
+    public static let all: [(version: Int32, sql: String)] = [
+        (1, String(decoding: PackageResources.V0001__init_sql, as: UTF8.self)),
+    ]
+
+    /// The newest schema version this binary knows.
+    public static var latestVersion: Int32 { all.last?.version ?? 0 }
+}

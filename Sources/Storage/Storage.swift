@@ -1,1 +1,73 @@
-// The Storage module; see docs/ARCHITECTURE.md.
+public import Model
+
+/// A series' identity inside one storage, handed out by `Appender.append` so later appends
+/// to the same series skip the label lookup (Prometheus's `storage.SeriesRef`).
+///
+/// A ref is a hint, not a key: it is only meaningful to the storage that returned it, and
+/// a storage that does not know it (or knows it for other labels) falls back to the labels.
+public struct SeriesRef: RawRepresentable, Hashable, Comparable, Sendable, CustomStringConvertible {
+    public let rawValue: UInt64
+    public init(rawValue: UInt64) { self.rawValue = rawValue }
+    public init(_ rawValue: UInt64) { self.rawValue = rawValue }
+    public static func < (lhs: SeriesRef, rhs: SeriesRef) -> Bool { lhs.rawValue < rhs.rawValue }
+    public var description: String { "\(rawValue)" }
+}
+
+/// A batch of writes, owned by the one task that created it (not Sendable, not shared).
+///
+/// Contract (as Prometheus's `storage.Appender`): `append` only buffers and validates in
+/// memory and never touches disk; call `commit()` or `rollback()` exactly once, then drop
+/// the appender. `commit()` returns only when the whole batch is durable; `rollback()`
+/// leaves no trace. A rejected sample (`AppendError`) is not buffered and does not spoil
+/// the rest of the batch.
+public protocol Appender {
+    /// Buffers one sample.
+    /// - Parameters:
+    ///   - ref: the value a previous `append` returned for these labels, or nil.
+    ///   - labels: the series' identity; used when `ref` is nil or unknown.
+    /// - Returns: a reference that makes later appends to the same series cheaper.
+    /// - Throws: `AppendError` for out-of-order, duplicate or invalid input.
+    mutating func append(_ ref: SeriesRef?, _ labels: Labels, at t: Timestamp, value: Double) throws -> SeriesRef
+    /// Makes every buffered sample durable in one transaction.
+    /// - Throws: `StorageError` or `SQLiteError` when nothing was written.
+    func commit() async throws
+    /// Discards every buffered sample.
+    func rollback() async
+}
+
+/// Something that accepts writes; safe to share between tasks, each of which takes its own
+/// appender.
+public protocol Appendable: Sendable {
+    /// A new, empty appender. Cheap; take one per scrape or batch.
+    func appender() -> any Appender
+}
+
+/// Read access to a time range of a storage, frozen at creation (a consistent snapshot:
+/// no commit made after `querier(mint:maxt:)` returned is visible, and no sample is seen
+/// twice). Safe to call from any task; call `close()` once when done, which releases its
+/// read connection. A querier holds old data alive, so keep its lifetime short.
+public protocol Querier: Sendable {
+    /// The series matching every matcher, sorted by labels, with their samples in
+    /// [mint, maxt] of the querier; series without samples in range are left out.
+    /// - Throws: on I/O failure. Corrupt chunks are skipped and reported in `warnings`.
+    func select(matchers: [Matcher]) async throws -> SeriesSet
+    /// Sorted, unique label names of the series matching `matchers` (all series when empty).
+    func labelNames(matchers: [Matcher]) async throws -> [String]
+    /// Sorted, unique values of label `name` among the series matching `matchers`.
+    func labelValues(name: String, matchers: [Matcher]) async throws -> [String]
+    /// Releases the snapshot. Further calls throw `StorageError.closed`.
+    func close() async
+}
+
+/// Something that can be read through queriers.
+public protocol Queryable: Sendable {
+    /// A querier over samples with `mint <= t <= maxt`.
+    func querier(mint: Timestamp, maxt: Timestamp) async throws -> any Querier
+}
+
+/// A whole time-series store: writes, reads and a lifecycle (Prometheus's `storage.Storage`).
+/// Shared by every component of the server; all methods are safe to call concurrently.
+public protocol Storage: Appendable, Queryable {
+    /// Flushes what it must and releases files. Appenders and queriers fail afterwards.
+    func close() async throws
+}

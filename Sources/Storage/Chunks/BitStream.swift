@@ -1,0 +1,136 @@
+/// Appends bits most-significant first into a growable byte buffer: the storage of an
+/// open head chunk (STYLE: chunk bytes in a byte buffer, never arrays of `Sample`).
+struct BitWriter: Sendable {
+    private(set) var bytes: [UInt8]
+    /// Bits written so far, including any header bytes.
+    private(set) var bitCount: Int
+
+    init(reservingCapacity capacity: Int = 0) {
+        bytes = []
+        bytes.reserveCapacity(capacity)
+        bitCount = 0
+    }
+
+    /// Continues writing after `bitCount` bits of `bytes` (a decoded partial chunk).
+    init(bytes: [UInt8], bitCount: Int) {
+        self.bytes = Array(bytes.prefix((bitCount + 7) / 8))
+        self.bitCount = bitCount
+    }
+
+    /// Writes the low `n` bits of `value` (n in 0...64).
+    @inline(__always)
+    mutating func write(_ value: UInt64, bits n: Int) {
+        guard n > 0 else { return }
+        var v = n == 64 ? value : value << UInt64(64 - n)  // left-align
+        var remaining = n
+        while remaining > 0 {
+            let used = bitCount & 7
+            if used == 0 { bytes.append(0) }
+            let free = 8 - used
+            let take = free < remaining ? free : remaining
+            let top = UInt8(truncatingIfNeeded: v &>> UInt64(64 - take))
+            bytes[bytes.count - 1] |= top &<< UInt8(free - take)
+            v = v &<< UInt64(take)
+            remaining -= take
+            bitCount += take
+        }
+    }
+
+    @inline(__always)
+    mutating func writeBit(_ bit: Bool) { write(bit ? 1 : 0, bits: 1) }
+
+    /// Writes a whole byte (bit-aligned or not).
+    @inline(__always)
+    mutating func writeByte(_ b: UInt8) { write(UInt64(b), bits: 8) }
+
+    /// Overwrites a byte already written (used for the chunk's sample-count header).
+    mutating func setByte(_ b: UInt8, at index: Int) { bytes[index] = b }
+
+    /// Unsigned LEB128 varint, byte by byte through the bit stream.
+    mutating func writeUVarint(_ x: UInt64) {
+        var x = x
+        while x >= 0x80 {
+            writeByte(UInt8(truncatingIfNeeded: x) | 0x80)
+            x >>= 7
+        }
+        writeByte(UInt8(x))
+    }
+
+    /// Zig-zag signed varint.
+    mutating func writeVarint(_ x: Int64) {
+        writeUVarint(UInt64(bitPattern: (x << 1) ^ (x >> 63)))
+    }
+}
+
+/// Reads bits most-significant first from bytes; out-of-range reads set `overrun`
+/// instead of trapping, so a corrupt chunk is reported rather than crashing the process.
+struct BitReader {
+    private let bytes: [UInt8]
+    private var position: Int
+    private var buffer: UInt64 = 0
+    private var valid: Int = 0
+    /// Set once a read went past the end of the data.
+    private(set) var overrun = false
+
+    init(bytes: [UInt8], startByte: Int = 0) {
+        self.bytes = bytes
+        position = startByte
+    }
+
+    /// Bits consumed since the start of the byte array.
+    var bitPosition: Int { position * 8 - valid }
+
+    @inline(__always)
+    private mutating func refill() {
+        bytes.withUnsafeBufferPointer { p in
+            while valid <= 56, position < p.count {
+                buffer |= UInt64(p[position]) &<< UInt64(56 - valid)
+                position += 1
+                valid += 8
+            }
+        }
+    }
+
+    /// Reads `n` bits (0...64) as the low bits of the result.
+    @inline(__always)
+    mutating func read(bits n: Int) -> UInt64 {
+        if n == 0 { return 0 }
+        if n > 56 {
+            let hi = read(bits: n - 32)
+            return (hi &<< 32) | read(bits: 32)
+        }
+        if valid < n {
+            refill()
+            if valid < n {
+                overrun = true
+                valid = n  // yields zero bits; the caller checks `overrun`
+            }
+        }
+        let r = buffer &>> UInt64(64 - n)
+        buffer = buffer &<< UInt64(n)
+        valid -= n
+        return r
+    }
+
+    @inline(__always)
+    mutating func readBit() -> Bool { read(bits: 1) == 1 }
+
+    mutating func readUVarint() -> UInt64 {
+        var x: UInt64 = 0
+        var shift: UInt64 = 0
+        while shift < 70 {
+            let b = read(bits: 8)
+            if overrun { return 0 }
+            x |= (b & 0x7f) &<< shift
+            if b < 0x80 { return x }
+            shift += 7
+        }
+        overrun = true
+        return 0
+    }
+
+    mutating func readVarint() -> Int64 {
+        let u = readUVarint()
+        return Int64(bitPattern: u >> 1) ^ -Int64(bitPattern: u & 1)
+    }
+}

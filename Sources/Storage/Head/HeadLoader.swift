@@ -1,0 +1,126 @@
+public import Model
+import Logging
+
+/// Rebuilds the head from the database at open: series, the last (partial) chunk of each
+/// series as its open chunk, then a replay of the write-ahead records' samples that the
+/// chunks do not hold. Used by the writer and by read-only opens.
+struct HeadLoader {
+    let db: Connection
+    let index: SeriesIndex
+    let metrics: StorageMetrics
+    let logger: Logger
+
+    struct Result {
+        var head = Head()
+        var lastSeq: Int64 = 0
+        var walSizes: [(seq: Int64, bytes: Int)] = []
+    }
+
+    func load() throws -> Result {
+        var r = Result()
+        try loadSeries(&r.head)
+        try loadLastChunks(&r.head)
+        try replayWAL(&r)
+        var chunks = 0
+        for i in r.head.series.indices {
+            guard let s = r.head.series[i] else { continue }
+            index.load(UInt64(i), s.labels, lastT: s.lastT, lastBits: s.lastBits, hasSample: s.hasSample)
+            chunks += s.closed.count + (s.open.isEmpty ? 0 : 1)
+        }
+        StorageMetrics.add(metrics.headChunks, chunks)
+        return r
+    }
+
+    private func loadSeries(_ head: inout Head) throws {
+        let maxID = try db.prepared("SELECT coalesce(max(id), 0) FROM series")
+        if try maxID.step() { head.series.reserveCapacity(Int(maxID.int64(0)) + 1) }  // no doubling slack
+        maxID.reset()
+        let q = try db.prepared("SELECT id, labels FROM series ORDER BY id")
+        defer { q.reset() }
+        // Label names and values repeat across series (metric names, jobs, instances): share
+        // one heap string per distinct value instead of one per series.
+        var interned: [String: String] = [:]
+        while try q.step() {
+            let id = UInt64(q.int64(0))
+            guard let decoded = q.withBlob(1, { RecordCodec.decodeLabels($0) }) else {
+                throw StorageError(.corruption, "series \(id) in \(db.path) has undecodable labels")
+            }
+            let labels = Labels(sortedUnique: decoded.pairs.map { l in
+                Label(name: Self.intern(l.name, &interned), value: Self.intern(l.value, &interned))
+            })
+            head.insert(id, MemSeries(labels: labels))
+            head.index(id)
+        }
+    }
+
+    private static func intern(_ s: String, _ table: inout [String: String]) -> String {
+        if s.utf8.count <= 15 { return s }  // stored inline in the String itself
+        if let shared = table[s] { return shared }
+        table[s] = s
+        return s
+    }
+
+    /// The newest chunk of each series gives its last sample; a partial one becomes the open chunk.
+    private func loadLastChunks(_ head: inout Head) throws {
+        let q = try db.prepared("""
+            SELECT c.series_id, c.mint, c.maxt, c.crc, c.data FROM chunks c
+            JOIN (SELECT series_id, max(mint) AS m FROM chunks GROUP BY series_id) l
+              ON c.series_id = l.series_id AND c.mint = l.m
+            """)
+        defer { q.reset() }
+        while try q.step() {
+            let ref = UInt64(q.int64(0))
+            let data = q.blob(4)
+            guard head.contains(ref) else { continue }
+            guard UInt32(truncatingIfNeeded: q.int64(3)) == CRC32C.checksum(data),
+                  let resumed = XORAppender(resuming: data)
+            else {
+                StorageMetrics.add(metrics.chunkCorruptions)
+                logger.info("corrupt chunk at open, series continues after it",
+                            metadata: ["series_id": "\(ref)", "mint": "\(q.int64(1))"])
+                let maxt = q.int64(2)
+                head.series[Int(ref)]!.lastT = maxt
+                head.series[Int(ref)]!.hasSample = true
+                continue
+            }
+            let idx = Int(ref)
+            head.series[idx]!.lastT = resumed.maxt
+            head.series[idx]!.lastBits = resumed.lastValueBits
+            head.series[idx]!.hasSample = true
+            if !resumed.isFull {
+                head.series[idx]!.open = resumed
+                head.series[idx]!.persistedCount = Int32(resumed.count)
+            }
+            if resumed.maxt > head.maxTime { head.maxTime = resumed.maxt }
+        }
+    }
+
+    /// Replays records in commit order; samples at or before a series' last stored sample
+    /// are already in chunks and are skipped. A corrupt record is reported and skipped.
+    private func replayWAL(_ r: inout Result) throws {
+        let q = try db.prepared("SELECT seq, crc, data FROM wal ORDER BY seq")
+        defer { q.reset() }
+        var replayed = 0
+        while try q.step() {
+            let seq = q.int64(0)
+            let crc = UInt32(truncatingIfNeeded: q.int64(1))
+            let ok = q.withBlob(2) { data -> Bool in
+                r.walSizes.append((seq, data.count))
+                guard CRC32C.checksum(data) == crc else { return false }
+                return RecordCodec.forEachSample(in: data) { ref, t, bits in
+                    guard r.head.contains(ref) else { return }
+                    let idx = Int(ref)
+                    if r.head.series[idx]!.hasSample, t <= r.head.series[idx]!.lastT { return }
+                    r.head.append(ref, t: t, bits: bits)
+                    replayed += 1
+                }
+            }
+            if !ok {
+                StorageMetrics.add(metrics.walCorruptions)
+                logger.info("corrupt write-ahead record skipped", metadata: ["seq": "\(seq)", "path": "\(db.path)"])
+            }
+            r.lastSeq = seq
+        }
+        StorageMetrics.add(metrics.replayedSamples, replayed)
+    }
+}

@@ -1,0 +1,123 @@
+public import Model
+
+/// A chunk the head has cut (full) but not yet written to the `chunks` table.
+struct HeadChunk: Sendable {
+    let bytes: [UInt8]
+    let mint: Timestamp
+    let maxt: Timestamp
+}
+
+/// One series in the head: its labels, its open chunk and the cut chunks waiting to be
+/// flushed. A value type kept in one array indexed by ref, so a querier's snapshot is a
+/// copy-on-write copy of that array.
+struct MemSeries: Sendable {
+    let labels: Labels
+    /// The chunk receiving samples; empty right after a cut.
+    var open: XORAppender
+    /// Full chunks not yet in the `chunks` table (written by the next transaction).
+    var closed: [HeadChunk] = []
+    /// How many samples of `open` the `chunks` table already holds (as a partial chunk).
+    var persistedCount: Int32 = 0
+    /// The newest sample (also when `open` is empty).
+    var lastT: Timestamp = .min
+    var lastBits: UInt64 = 0
+    var hasSample = false
+    /// Validation scratch for the commit in progress (`batchEpoch` says which commit).
+    var batchEpoch: UInt64 = 0
+    var batchT: Timestamp = 0
+    var batchBits: UInt64 = 0
+
+    init(labels: Labels) {
+        self.labels = labels
+        open = XORAppender()
+    }
+
+    /// Appends a validated sample; returns true when the open chunk was cut.
+    @inline(__always)
+    mutating func append(t: Timestamp, bits: UInt64) -> Bool {
+        open.append(t: t, bits: bits)
+        lastT = t
+        lastBits = bits
+        hasSample = true
+        guard open.isFull else { return false }
+        closed.append(HeadChunk(bytes: open.bytes, mint: open.mint, maxt: open.maxt))
+        open = XORAppender()
+        persistedCount = 0
+        return true
+    }
+
+    /// The head's chunks overlapping [mint, maxt], oldest first, for a query.
+    func chunks(mint: Timestamp, maxt: Timestamp) -> [ChunkData] {
+        var out: [ChunkData] = []
+        for c in closed where c.maxt >= mint && c.mint <= maxt {
+            out.append(ChunkData(bytes: c.bytes, mint: c.mint, maxt: c.maxt))
+        }
+        if !open.isEmpty, open.maxt >= mint, open.mint <= maxt {
+            out.append(ChunkData(bytes: open.bytes, mint: open.mint, maxt: open.maxt))
+        }
+        return out
+    }
+
+    /// The oldest time the head holds for this series; older samples come from the table.
+    var headMint: Timestamp {
+        if let c = closed.first { return c.mint }
+        return open.isEmpty ? .max : open.mint
+    }
+
+    /// True when the open chunk has samples the table does not hold yet.
+    var openIsDirty: Bool { open.count > Int(persistedCount) }
+}
+
+/// The in-memory part of the database: every series with its open chunk, and the postings
+/// index. Owned by `SQLiteWriter` (or frozen for a read-only storage); queriers get copies.
+struct Head: Sendable {
+    /// Indexed by ref; nil for refs that were never committed.
+    var series: ContiguousArray<MemSeries?> = [nil]
+    var postings = Postings()
+    /// Refs whose `closed` list is not empty.
+    var seriesWithClosedChunks: [UInt64] = []
+    /// The newest sample time in the head (`Timestamp.min` when empty).
+    var maxTime: Timestamp = .min
+    private(set) var seriesCount = 0
+
+    subscript(ref: UInt64) -> MemSeries? {
+        get { ref < UInt64(series.count) ? series[Int(ref)] : nil }
+    }
+
+    func contains(_ ref: UInt64) -> Bool { ref < UInt64(series.count) && series[Int(ref)] != nil }
+
+    /// Creates the series (not yet in postings: `index(_:)` makes it visible to queries).
+    mutating func insert(_ ref: UInt64, _ s: MemSeries) {
+        if ref >= UInt64(series.count) {
+            series.append(contentsOf: repeatElement(nil, count: Int(ref) + 1 - series.count))
+        }
+        if series[Int(ref)] == nil { seriesCount += 1 }
+        series[Int(ref)] = s
+    }
+
+    mutating func index(_ ref: UInt64) {
+        if let s = series[Int(ref)] { postings.add(ref, s.labels) }
+    }
+
+    mutating func remove(_ ref: UInt64, fromPostings: Bool) {
+        guard let s = self[ref] else { return }
+        if fromPostings { postings.remove(ref, s.labels) }
+        series[Int(ref)] = nil
+        seriesCount -= 1
+    }
+
+    /// Appends a validated sample to series `ref` (which must exist), noting cut chunks.
+    @inline(__always)
+    mutating func append(_ ref: UInt64, t: Timestamp, bits: UInt64) {
+        let hadClosed = !series[Int(ref)]!.closed.isEmpty
+        if series[Int(ref)]!.append(t: t, bits: bits), !hadClosed {
+            seriesWithClosedChunks.append(ref)
+        }
+        if t > maxTime { maxTime = t }
+    }
+}
+
+/// What a querier reads from the head: a frozen copy of the series array and postings.
+struct HeadSnapshot: Sendable {
+    let head: Head
+}

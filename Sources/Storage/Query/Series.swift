@@ -1,0 +1,130 @@
+public import Model
+
+/// One series of a query result: its labels and its samples in time order, restricted to the
+/// querier's time range. Holds compressed chunks and decodes lazily while iterating, so a
+/// large result stays small in memory. Value type, Sendable; iterate as often as needed.
+public struct Series: Sendable {
+    public let labels: Labels
+    let chunks: [ChunkData]
+    let samples: [Sample]
+    let merged: [Series]
+    let mint: Timestamp
+    let maxt: Timestamp
+
+    /// A series backed by plain samples (fakes, remote read, tests). Samples must be in time order.
+    public init(labels: Labels, samples: [Sample]) {
+        self.labels = labels
+        self.samples = samples
+        chunks = []
+        merged = []
+        mint = .min
+        maxt = .max
+    }
+
+    init(labels: Labels, chunks: [ChunkData], mint: Timestamp, maxt: Timestamp) {
+        self.labels = labels
+        self.chunks = chunks
+        samples = []
+        merged = []
+        self.mint = mint
+        self.maxt = maxt
+    }
+
+    /// Several sources of the same series, merged by time; at equal times the first wins.
+    init(labels: Labels, merging: [Series]) {
+        self.labels = labels
+        merged = merging
+        chunks = []
+        samples = []
+        mint = .min
+        maxt = .max
+    }
+
+    /// An iterator over (t, v) in time order.
+    public func makeIterator() -> SeriesIterator { SeriesIterator(self) }
+
+    /// All samples, decoded (convenience for small results and tests).
+    public func allSamples() -> [Sample] {
+        var it = makeIterator()
+        var out: [Sample] = []
+        while let s = it.next() { out.append(s) }
+        return out
+    }
+}
+
+/// A compressed chunk as a query carries it: the XOR blob and its time bounds.
+struct ChunkData: Sendable {
+    let bytes: [UInt8]
+    let mint: Timestamp
+    let maxt: Timestamp
+}
+
+/// Walks one `Series` in time order. Plain fields rather than an enum with payloads, so
+/// `next()` mutates in place without copying (and retaining) the decoder on every sample.
+public struct SeriesIterator: IteratorProtocol {
+    private let chunks: [ChunkData]
+    private var chunkIndex = 0
+    private var current: XORIterator?
+    private let samples: [Sample]
+    private var sampleIndex = 0
+    private var children: [SeriesIterator]
+    private var heads: [Sample?]
+    private let mint: Timestamp
+    private let maxt: Timestamp
+    private let mode: UInt8  // 0 chunks, 1 samples, 2 merged
+
+    init(_ s: Series) {
+        chunks = s.chunks
+        samples = s.samples
+        mint = s.mint
+        maxt = s.maxt
+        children = s.merged.map { $0.makeIterator() }
+        heads = []
+        mode = !s.merged.isEmpty ? 2 : (s.chunks.isEmpty ? 1 : 0)
+        if mode == 2 {
+            heads = children.indices.map { children[$0].next() }
+        }
+    }
+
+    public mutating func next() -> Sample? {
+        switch mode {
+        case 0: return nextFromChunks()
+        case 1:
+            guard sampleIndex < samples.count else { return nil }
+            sampleIndex += 1
+            return samples[sampleIndex - 1]
+        default: return nextMerged()
+        }
+    }
+
+    @inline(__always)
+    private mutating func nextFromChunks() -> Sample? {
+        while true {
+            if current != nil {
+                while let s = current!.next() {
+                    if s.t < mint { continue }
+                    if s.t > maxt { chunkIndex = chunks.count; current = nil; return nil }
+                    return s
+                }
+                current = nil
+            }
+            guard chunkIndex < chunks.count else { return nil }
+            current = XORIterator(bytes: chunks[chunkIndex].bytes)
+            chunkIndex += 1
+        }
+    }
+
+    private mutating func nextMerged() -> Sample? {
+        var best = -1
+        for i in heads.indices {
+            guard let h = heads[i] else { continue }
+            if best < 0 || h.t < heads[best]!.t { best = i }
+        }
+        guard best >= 0 else { return nil }
+        let out = heads[best]!
+        for i in heads.indices where heads[i]?.t == out.t {
+            heads[i] = children[i].next()
+        }
+        return out
+    }
+}

@@ -1,0 +1,34 @@
+import Logging
+
+/// Loads the head of a database another process may be writing, inside one read
+/// transaction, on the reader pool's queue.
+extension ReaderPool {
+    func loadHead(_ box: ConnectionBox, index: SeriesIndex, metrics: StorageMetrics, logger: Logger) throws -> Head {
+        let db = box.connection
+        do {
+            try Schema.verify(db)
+            try ReadSnapshot.begin(db)
+            defer { db.rollbackQuietly() }
+            return try HeadLoader(db: db, index: index, metrics: metrics, logger: logger).load().head
+        } catch {
+            throw StorageError.io("cannot open \(db.path) read-only", error)
+        }
+    }
+
+    func beginSnapshot(_ box: ConnectionBox) throws {
+        try ReadSnapshot.begin(box.connection)
+    }
+}
+
+/// Entry points used by `SQLiteStorage.openReadOnly`.
+enum ReadOnlyLoader {
+    static func load(_ box: ConnectionBox, index: SeriesIndex, metrics: StorageMetrics, logger: Logger) async throws -> Head {
+        let pool = ReaderPool(path: box.connection.path, maxIdle: 0)
+        return try await pool.loadHead(box, index: index, metrics: metrics, logger: logger)
+    }
+
+    static func beginSnapshot(_ box: ConnectionBox) async throws {
+        let pool = ReaderPool(path: box.connection.path, maxIdle: 0)
+        try await pool.beginSnapshot(box)
+    }
+}

@@ -1,0 +1,61 @@
+public import Model
+
+/// The appender of `SQLiteStorage`: checks each sample against the series' newest committed
+/// sample (and the batch's own earlier samples) and buffers it in parallel arrays; only
+/// `commit()` talks to the writer actor. Appending through a ref allocates nothing per
+/// sample (amortised array growth aside) and takes one uncontended lock.
+struct SQLiteAppender: Appender {
+    private let storage: SQLiteStorage
+    private var batch = AppendBatch()
+    /// Newest time and bits per series appended in this batch.
+    private var pending: [UInt64: (t: Int64, bits: UInt64)] = [:]
+
+    init(storage: SQLiteStorage) {
+        self.storage = storage
+        batch.reserve(256)
+    }
+
+    mutating func append(_ ref: SeriesRef?, _ labels: Labels, at t: Timestamp, value: Double) throws -> SeriesRef {
+        guard let writer = storage.writer else { throw AppendError.closed }
+        _ = writer
+        let index = storage.index
+        var r: UInt64
+        var last: SeriesIndex.Last
+        if let ref, let l = index.last(ref: ref.rawValue, labels: labels) {
+            r = ref.rawValue
+            last = l
+        } else {
+            do { try AppendError.validate(labels) } catch {
+                StorageMetrics.add(storage.metrics.invalidLabels)
+                throw error
+            }
+            (r, last) = index.refOrCreate(labels)
+        }
+        if let p = pending[r] { last = SeriesIndex.Last(t: p.t, bits: p.bits, hasSample: true) }
+        let bits = value.bitPattern
+        if last.hasSample {
+            if t < last.t {
+                StorageMetrics.add(storage.metrics.outOfOrder)
+                throw AppendError(.outOfOrder, labels: labels, timestamp: t)
+            }
+            if t == last.t {
+                if bits == last.bits { return SeriesRef(r) }  // same sample again: a no-op, as in Prometheus
+                StorageMetrics.add(storage.metrics.duplicates)
+                throw AppendError(.duplicateSampleForTimestamp, labels: labels, timestamp: t)
+            }
+        }
+        pending[r] = (t, bits)
+        batch.append(r, t, bits)
+        return SeriesRef(r)
+    }
+
+    func commit() async throws {
+        guard let writer = storage.writer else { throw StorageError(.readOnly, "storage is read-only") }
+        guard batch.count > 0 else { return }
+        try await writer.commit(batch)
+    }
+
+    func rollback() async {
+        StorageMetrics.add(storage.metrics.rollbacks)
+    }
+}

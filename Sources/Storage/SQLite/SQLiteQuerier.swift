@@ -1,0 +1,94 @@
+public import Model
+
+/// A consistent read view of an `SQLiteStorage`: a frozen copy of the head plus a read
+/// transaction on its own connection, both taken at the same instant. An actor on its own
+/// serial queue, so its SQLite reads block neither the cooperative pool nor the writer.
+actor SQLiteQuerier: Querier {
+    private let executor = SerialQueueExecutor(label: "lantern.sqlite.querier")
+    nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
+
+    private var box: ConnectionBox?
+    private let head: Head
+    private let mint: Timestamp
+    private let maxt: Timestamp
+    private let pool: ReaderPool
+    private let metrics: StorageMetrics
+
+    init(box: ConnectionBox, head: Head, mint: Timestamp, maxt: Timestamp, pool: ReaderPool, metrics: StorageMetrics) {
+        self.box = box
+        self.head = head
+        self.mint = mint
+        self.maxt = maxt
+        self.pool = pool
+        self.metrics = metrics
+    }
+
+    func select(matchers: [Matcher]) throws -> SeriesSet {
+        guard let db = box?.connection else { throw StorageError.closed("querier") }
+        var out: [Series] = []
+        var warnings: [String] = []
+        guard mint <= maxt else { return SeriesSet() }
+        // The chunk holding `mint` starts at or before it: the newest chunk starting <= mint,
+        // then every chunk starting in (mint, maxt], and never the head's own range.
+        let q = try db.prepared("""
+            SELECT mint, maxt, crc, data FROM chunks
+            WHERE series_id = ?1 AND mint <= ?3 AND mint < ?4 AND mint >= coalesce(
+              (SELECT max(mint) FROM chunks WHERE series_id = ?1 AND mint <= ?2), ?2)
+            ORDER BY mint
+            """)
+        for ref in head.postings.refs(matching: matchers) {
+            guard let s = head[ref] else { continue }
+            let headMint = s.headMint
+            var chunks: [ChunkData] = []
+            if mint < headMint {
+                try q.bind(1, Int64(ref))
+                try q.bind(2, mint)
+                try q.bind(3, maxt)
+                try q.bind(4, headMint)
+                while try q.step() {
+                    let cmint = q.int64(0), cmaxt = q.int64(1)
+                    if cmaxt < mint { continue }
+                    let data = q.blob(3)
+                    guard UInt32(truncatingIfNeeded: q.int64(2)) == CRC32C.checksum(data) else {
+                        StorageMetrics.add(metrics.chunkCorruptions)
+                        warnings.append("corrupt chunk skipped: series \(s.labels) chunk starting at \(cmint) fails its checksum")
+                        continue
+                    }
+                    chunks.append(ChunkData(bytes: data, mint: cmint, maxt: cmaxt))
+                }
+                q.reset()
+            }
+            chunks += s.chunks(mint: mint, maxt: maxt)
+            if chunks.isEmpty { continue }
+            out.append(Series(labels: s.labels, chunks: chunks, mint: mint, maxt: maxt))
+        }
+        out.sort { $0.labels < $1.labels }
+        return SeriesSet(series: out, warnings: warnings)
+    }
+
+    func labelNames(matchers: [Matcher]) throws -> [String] {
+        guard box != nil else { throw StorageError.closed("querier") }
+        if matchers.isEmpty { return head.postings.labelNames }
+        var names = Set<String>()
+        for ref in head.postings.refs(matching: matchers) {
+            for l in head[ref]?.labels.pairs ?? [] { names.insert(l.name) }
+        }
+        return names.sorted()
+    }
+
+    func labelValues(name: String, matchers: [Matcher]) throws -> [String] {
+        guard box != nil else { throw StorageError.closed("querier") }
+        if matchers.isEmpty { return head.postings.values(of: name) }
+        var values = Set<String>()
+        for ref in head.postings.refs(matching: matchers) {
+            if let v = head[ref]?.labels[name] { values.insert(v) }
+        }
+        return values.sorted()
+    }
+
+    func close() async {
+        guard let b = box else { return }
+        box = nil
+        await pool.release(b)
+    }
+}

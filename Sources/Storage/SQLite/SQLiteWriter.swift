@@ -1,0 +1,234 @@
+public import Model
+import Logging
+
+/// The one write connection and the head it keeps in step with the file. An actor on a
+/// serial DispatchQueue (STYLE §4): every `sqlite3_*` call and every head mutation happens
+/// here, one job at a time, so a commit is atomic with respect to snapshots.
+///
+/// Commit protocol: validate against the head (no mutation), write one transaction
+/// (chunks cut by earlier commits, new series rows, the write-ahead record, a slice of a
+/// running checkpoint), and only when COMMIT succeeded apply the samples to the head. A
+/// failed commit therefore leaves neither the file nor the head changed.
+actor SQLiteWriter {
+    private let executor = SerialQueueExecutor(label: "lantern.sqlite.writer")
+    nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
+
+    let path: String
+    let options: StorageOptions
+    let index: SeriesIndex
+    let metrics: StorageMetrics
+    let logger: Logger
+
+    var db: Connection?
+    var head = Head()
+    private var epoch: UInt64 = 0
+    private var wal = RecordCodec.WALWriter(capacity: 1 << 16)
+    private var accepted: [Int] = []
+    private var newSeries: [UInt64] = []
+    /// The newest write-ahead record's seq.
+    var lastSeq: Int64 = 0
+    /// Sizes of the records still in the table, oldest first (for the WAL size metric).
+    var walSizes: [(seq: Int64, bytes: Int)] = []
+    var walBytes = 0
+    /// A checkpoint in progress: every record up to `upToSeq` can go once `cursor` has
+    /// walked the whole series array.
+    var pass: CheckpointPass?
+
+    struct CheckpointPass {
+        let upToSeq: Int64
+        var cursor: Int
+    }
+
+    init(path: String, options: StorageOptions, index: SeriesIndex, metrics: StorageMetrics, logger: Logger) {
+        self.path = path
+        self.options = options
+        self.index = index
+        self.metrics = metrics
+        self.logger = logger
+    }
+
+    /// Opens (creating if needed) the file, migrates it and loads the head.
+    func open() throws {
+        let db: Connection
+        do {
+            db = try Connection(path: path, mode: .readWrite)
+            try db.execute("PRAGMA journal_mode = WAL")
+            // See StorageOptions.Synchronous: NORMAL survives kill -9, FULL also power loss.
+            try db.execute("PRAGMA synchronous = \(options.synchronous.rawValue)")
+            try db.execute("PRAGMA temp_store = MEMORY")
+            try Schema.migrate(db)
+        } catch {
+            throw StorageError.io("cannot open storage at \(path)", error)
+        }
+        do {
+            let loaded = try HeadLoader(db: db, index: index, metrics: metrics, logger: logger).load()
+            head = loaded.head
+            lastSeq = loaded.lastSeq
+            walSizes = loaded.walSizes
+            walBytes = walSizes.reduce(0) { $0 + $1.bytes }
+        } catch {
+            throw StorageError.io("cannot load head from \(path)", error)
+        }
+        self.db = db
+        publishGauges()
+        logger.info("storage opened", metadata: [
+            "path": "\(path)", "series": "\(head.seriesCount)", "wal_records": "\(walSizes.count)",
+        ])
+    }
+
+    /// Makes a batch durable; see the type's comment for the protocol.
+    func commit(_ b: AppendBatch) throws {
+        guard let db else { throw StorageError.closed() }
+        epoch &+= 1
+        wal.reset()
+        accepted.removeAll(keepingCapacity: true)
+        newSeries.removeAll(keepingCapacity: true)
+        validate(b)
+        let needsCheckpointStep = pass != nil
+        if accepted.isEmpty && head.seriesWithClosedChunks.isEmpty && !needsCheckpointStep { return }
+
+        var upserts: [(ref: UInt64, count: Int32)] = []
+        var sliceEnd = 0
+        var record: [UInt8] = []
+        do {
+            try db.inTransaction {
+                try flushClosedChunks(db)
+                if !newSeries.isEmpty {
+                    let ins = try db.prepared("INSERT INTO series (id, labels) VALUES (?1, ?2)")
+                    for ref in newSeries {
+                        try ins.bind(1, Int64(ref))
+                        try ins.bind(2, RecordCodec.encode(head[ref]!.labels))
+                        try ins.run()
+                    }
+                }
+                if wal.count > 0 {
+                    record = wal.finish()
+                    let ins = try db.prepared("INSERT INTO wal (seq, crc, data) VALUES (?1, ?2, ?3)")
+                    try ins.bind(1, lastSeq + 1)
+                    try ins.bind(2, Int64(CRC32C.checksum(record)))
+                    try ins.bind(3, record)
+                    try ins.run()
+                }
+                if needsCheckpointStep {
+                    sliceEnd = try checkpointSlice(db, upserts: &upserts)
+                }
+            }
+        } catch {
+            for ref in newSeries { head.remove(ref, fromPostings: false) }
+            StorageMetrics.add(metrics.commitFailures)
+            throw StorageError.io("commit of \(b.count) samples to \(path)", error)
+        }
+        didFlushClosedChunks()
+        if needsCheckpointStep { finishSlice(upserts: upserts, end: sliceEnd) }
+        apply(b, walRecordBytes: record.count)
+    }
+
+    /// Decides, for each sample, accept / silent no-op / reject, without touching the head's
+    /// chunks; fills `accepted`, `newSeries` and the write-ahead record.
+    private func validate(_ b: AppendBatch) {
+        var outOfOrder = 0, duplicates = 0
+        for i in 0..<b.count {
+            let ref = b.refs[i]
+            if !head.contains(ref) {
+                guard let labels = index.labels(of: ref) else { continue }  // not a ref we issued
+                head.insert(ref, MemSeries(labels: labels))
+                newSeries.append(ref)
+            }
+            let idx = Int(ref), t = b.ts[i], bits = b.bits[i]
+            let inBatch = head.series[idx]!.batchEpoch == epoch
+            let has = inBatch || head.series[idx]!.hasSample
+            if has {
+                let lastT = inBatch ? head.series[idx]!.batchT : head.series[idx]!.lastT
+                if t < lastT { outOfOrder += 1; continue }
+                if t == lastT {
+                    let lastBits = inBatch ? head.series[idx]!.batchBits : head.series[idx]!.lastBits
+                    if lastBits != bits { duplicates += 1 }
+                    continue
+                }
+            }
+            head.series[idx]!.batchEpoch = epoch
+            head.series[idx]!.batchT = t
+            head.series[idx]!.batchBits = bits
+            accepted.append(i)
+            wal.append(ref: ref, t: t, bits: bits)
+        }
+        // Rare: another appender committed newer samples between this one's append and commit.
+        if outOfOrder > 0 { StorageMetrics.add(metrics.outOfOrder, outOfOrder) }
+        if duplicates > 0 { StorageMetrics.add(metrics.duplicates, duplicates) }
+    }
+
+    /// Applies a committed batch to the head and publishes it to appenders and metrics.
+    private func apply(_ b: AppendBatch, walRecordBytes: Int) {
+        for i in accepted {
+            head.append(b.refs[i], t: b.ts[i], bits: b.bits[i])
+        }
+        for ref in newSeries { head.index(ref) }
+        b.refs.withUnsafeBufferPointer { r in
+            b.ts.withUnsafeBufferPointer { t in
+                b.bits.withUnsafeBufferPointer { v in index.update(r, t, v) }
+            }
+        }
+        if walRecordBytes > 0 {
+            lastSeq += 1
+            walSizes.append((lastSeq, walRecordBytes))
+            walBytes += walRecordBytes
+        }
+        StorageMetrics.add(metrics.samplesAppended, accepted.count)
+        StorageMetrics.add(metrics.commits)
+        if !newSeries.isEmpty { StorageMetrics.add(metrics.seriesCreated, newSeries.count) }
+        if pass == nil, walBytes > options.walCheckpointBytes {
+            pass = CheckpointPass(upToSeq: lastSeq, cursor: 0)
+        }
+        publishGauges()
+    }
+
+    func publishGauges() {
+        StorageMetrics.set(metrics.headSeries, head.seriesCount)
+        StorageMetrics.set(metrics.walBytes, walBytes)
+        StorageMetrics.set(metrics.walRecords, walSizes.count)
+    }
+
+    /// Hands a querier a frozen copy of the head and starts a read transaction on its
+    /// connection at the same instant, so head and table agree (no commit can interleave).
+    func snapshot(for box: ConnectionBox) throws -> Head {
+        guard db != nil else { throw StorageError.closed() }
+        head.postings.sortValues()
+        try ReadSnapshot.begin(box.connection)
+        return head
+    }
+
+    /// Writes what is still only in memory (when configured) and closes the connection.
+    func close() throws {
+        guard let db else { return }
+        defer { self.db = nil }
+        if options.checkpointOnClose {
+            try flushHead()
+            _ = try? db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        }
+        logger.info("storage closed", metadata: ["path": "\(path)"])
+    }
+
+    /// The database's size in use (pages not on the free list) plus SQLite's -wal file.
+    func sizeInUse() throws -> Int64 {
+        guard let db else { throw StorageError.closed() }
+        let pageSize = try db.pragmaInt("page_size")
+        let used = (try db.pragmaInt("page_count") - db.pragmaInt("freelist_count")) * pageSize
+        return used
+    }
+
+    /// A package hook for tests: the head's chunk layout of one series.
+    func headInfo(_ ref: UInt64) -> (open: Int, closed: Int, persisted: Int)? {
+        head[ref].map { ($0.open.count, $0.closed.count, Int($0.persistedCount)) }
+    }
+}
+
+/// Starting a read transaction that really pins a snapshot (a bare BEGIN takes none).
+enum ReadSnapshot {
+    static func begin(_ c: Connection) throws {
+        c.rollbackQuietly()
+        try c.execute("BEGIN")
+        let q = try c.prepared("SELECT seq FROM wal ORDER BY seq DESC LIMIT 1")
+        defer { q.reset() }
+        _ = try q.step()
+    }
+}

@@ -1,0 +1,146 @@
+public import Model
+public import Logging
+
+/// Lantern's embedded time-series database: one SQLite file holding series, Gorilla-style
+/// chunks and write-ahead records (see DESIGN.md "Storage model"), with the newest samples
+/// of every series in an in-memory head. The one `Storage` the server writes to.
+///
+/// ```swift
+/// var options = StorageOptions()
+/// options.retention = .seconds(7 * 86_400)
+/// let storage = try await SQLiteStorage.open(path: "data/lantern.db", options: options, logger: logger)
+/// var app = storage.appender()
+/// let ref = try app.append(nil, Labels(("__name__", "up")), at: .now(), value: 1)
+/// try await app.commit()
+/// let q = try await storage.querier(mint: 0, maxt: .max)
+/// let set = try await q.select(matchers: [try Matcher(.equal, "__name__", "up")])
+/// await q.close()
+/// try await storage.close()
+/// ```
+///
+/// Thread-safety: share one instance; every method may be called from any task.
+public final class SQLiteStorage: Storage, Sendable {
+    /// nil for a read-only storage.
+    let writer: SQLiteWriter?
+    let index: SeriesIndex
+    let metrics: StorageMetrics
+    let readers: ReaderPool
+    /// The head as loaded at open, for a read-only storage.
+    private let frozenHead: Head?
+    private let maintenance: Task<Void, Never>?
+    public let path: String
+
+    private init(path: String, writer: SQLiteWriter?, index: SeriesIndex, metrics: StorageMetrics, frozenHead: Head?, maintenanceInterval: Duration?) {
+        self.path = path
+        self.writer = writer
+        self.index = index
+        self.metrics = metrics
+        self.frozenHead = frozenHead
+        readers = ReaderPool(path: path)
+        if let writer, let interval = maintenanceInterval {
+            maintenance = Task.detached { [writer] in
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: interval)
+                    if Task.isCancelled { break }
+                    try? await writer.maintain()
+                }
+            }
+        } else {
+            maintenance = nil
+        }
+    }
+
+    /// Opens the database at `path` for reading and writing, creating it if missing,
+    /// migrating its schema and rebuilding the head (replaying write-ahead records).
+    /// - Throws: `StorageError` when the file cannot be opened, is newer than this binary
+    ///   (`isSchemaTooNew`), or its series table is unreadable.
+    public static func open(path: String, options: StorageOptions = StorageOptions(), logger: Logger = Logger(label: "lantern.storage")) async throws -> SQLiteStorage {
+        var logger = logger
+        logger[metadataKey: "component"] = "storage"
+        let index = SeriesIndex()
+        let metrics = StorageMetrics()
+        let writer = SQLiteWriter(path: path, options: options, index: index, metrics: metrics, logger: logger)
+        try await writer.open()
+        try? await writer.applyRetention()
+        return SQLiteStorage(path: path, writer: writer, index: index, metrics: metrics, frozenHead: nil, maintenanceInterval: options.maintenanceInterval)
+    }
+
+    /// Opens an existing database read-only, e.g. for `lantern export` while `lantern serve`
+    /// keeps writing it. Sees everything committed before this call (chunks plus a replay of
+    /// the write-ahead records); later commits are not visible (open again to refresh).
+    /// Appenders fail with `AppendError.closed`.
+    /// - Throws: `StorageError` when the file is missing, unmigrated or newer than this binary.
+    public static func openReadOnly(path: String, logger: Logger = Logger(label: "lantern.storage")) async throws -> SQLiteStorage {
+        let index = SeriesIndex()
+        let metrics = StorageMetrics()
+        let pool = ReaderPool(path: path, maxIdle: 1)
+        let box = try await pool.acquire()
+        let head = try await ReadOnlyLoader.load(box, index: index, metrics: metrics, logger: logger)
+        await pool.release(box)
+        return SQLiteStorage(path: path, writer: nil, index: index, metrics: metrics, frozenHead: head, maintenanceInterval: nil)
+    }
+
+    public var isReadOnly: Bool { writer == nil }
+
+    public func appender() -> any Appender { SQLiteAppender(storage: self) }
+
+    /// A consistent snapshot over [mint, maxt]; close it when done.
+    public func querier(mint: Timestamp, maxt: Timestamp) async throws -> any Querier {
+        let box = try await readers.acquire()
+        do {
+            let head: Head
+            if let writer {
+                head = try await writer.snapshot(for: box)
+            } else {
+                head = frozenHead!
+                try await ReadOnlyLoader.beginSnapshot(box)
+            }
+            return SQLiteQuerier(box: box, head: head, mint: mint, maxt: maxt, pool: readers, metrics: metrics)
+        } catch {
+            await readers.release(box)
+            throw error
+        }
+    }
+
+    /// Stops background maintenance, checkpoints the head (unless disabled in the options)
+    /// and closes the file. Idempotent.
+    public func close() async throws {
+        maintenance?.cancel()
+        await readers.close()
+        try await writer?.close()
+    }
+
+    /// The storage's self-metrics (`lantern_tsdb_*`), for the server's /metrics page.
+    public func collectMetrics() -> [StorageMetric] { metrics.collect() }
+
+    /// Writes every head sample into the `chunks` table and deletes all write-ahead records
+    /// (what maintenance does gradually). Used by benchmarks, tests and before backups.
+    public func flushHead() async throws {
+        guard let writer else { throw StorageError(.readOnly, "storage is read-only") }
+        try await writer.flushHead()
+    }
+
+    /// Runs retention and one checkpoint step now (the background task does this every
+    /// `maintenanceInterval`). Returns the number of chunks retention deleted.
+    @discardableResult
+    public func runMaintenance() async throws -> Int {
+        guard let writer else { throw StorageError(.readOnly, "storage is read-only") }
+        return try await writer.maintain()
+    }
+
+    /// Bytes of the database file in use (pages not on the free list).
+    public func sizeInUse() async throws -> Int64 {
+        guard let writer else { throw StorageError(.readOnly, "storage is read-only") }
+        return try await writer.sizeInUse()
+    }
+}
+
+extension SQLiteWriter {
+    /// Retention plus checkpoint progress; the background task's body.
+    @discardableResult
+    func maintain() throws -> Int {
+        let n = try applyRetention()
+        try maintainCheckpoint()
+        return n
+    }
+}

@@ -1,0 +1,37 @@
+/// How an `SQLiteStorage` keeps, syncs and maintains its data. The defaults match
+/// Prometheus (15 days of retention, no size limit).
+public struct StorageOptions: Sendable {
+    /// SQLite's `synchronous` setting in WAL mode.
+    public enum Synchronous: String, Sendable {
+        /// A commit is written to the OS before `commit()` returns and survives `kill -9` of
+        /// the process; an OS crash or power loss can lose the last commits (SQLite fsyncs
+        /// only at checkpoints). Lantern's requirement is surviving process crashes.
+        case normal = "NORMAL"
+        /// Also fsyncs every commit: survives power loss, at the cost of one fsync per commit.
+        case full = "FULL"
+    }
+
+    /// Chunks whose newest sample is older than the newest sample in the database minus
+    /// this are deleted (nil: keep forever).
+    public var retention: Duration? = .seconds(15 * 24 * 3600)
+    /// Oldest chunks are deleted while the file exceeds this many bytes (nil: no limit).
+    public var maxBytes: Int64?
+    public var synchronous: Synchronous = .normal
+    /// A head checkpoint (partial chunks into the table, write-ahead records deleted) starts
+    /// when the write-ahead records exceed this many bytes.
+    public var walCheckpointBytes: Int = 64 << 20
+    /// Series flushed per step of a checkpoint; steps ride along with commits so no single
+    /// commit pays for the whole head.
+    public var checkpointSliceSeries: Int = 4096
+    /// How often the background task applies retention and advances checkpoints (nil: only
+    /// when `runMaintenance()` is called, as tests do).
+    public var maintenanceInterval: Duration? = .seconds(60)
+    /// Write all open chunks to the table at `close()`, so the next open replays nothing.
+    public var checkpointOnClose = true
+
+    public init() {}
+
+    var retentionMillis: Int64? {
+        retention.map { $0.components.seconds * 1000 + $0.components.attoseconds / 1_000_000_000_000_000 }
+    }
+}

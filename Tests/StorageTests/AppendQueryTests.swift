@@ -1,0 +1,134 @@
+import Testing
+import Model
+@testable import Storage
+
+@Suite struct AppendQueryTests {
+    let up = Labels(("__name__", "up"), ("job", "a"))
+
+    @Test func appendCommitQuery() async throws {
+        let dir = TempDir()
+        let s = try await openStore(dir)
+        try await write(s, up, [(1000, 1), (2000, 0), (3000, StaleNaN.value)])
+        let got = try await readAll(s, [m("__name__", .equal, "up")])
+        #expect(got.count == 1)
+        #expect(got[up] == [Sample(t: 1000, v: 1), Sample(t: 2000, v: 0), Sample(t: 3000, v: StaleNaN.value)])
+        #expect(got[up]?[2].v.isStaleMarker == true)
+        let ranged = try await readAll(s, [m("job", .equal, "a")], mint: 1500, maxt: 2500)
+        #expect(ranged[up] == [Sample(t: 2000, v: 0)])
+        try await s.close()
+    }
+
+    @Test func manyChunksAcrossCutsAndFlushes() async throws {
+        let dir = TempDir()
+        let s = try await openStore(dir)
+        var expected: [Sample] = []
+        for batch in 0..<10 {
+            var app = s.appender()
+            var ref: SeriesRef?
+            for i in 0..<50 {
+                let t = Int64(batch * 50 + i) * 15_000
+                let v = Double(batch * 50 + i)
+                ref = try app.append(ref, up, at: t, value: v)
+                expected.append(Sample(t: t, v: v))
+            }
+            try await app.commit()
+            if batch == 4 { try await s.flushHead() }
+        }
+        #expect(try await readAll(s, [m("job", .equal, "a")])[up] == expected)
+        let mid = try await readAll(s, [m("job", .equal, "a")], mint: 100 * 15_000, maxt: 300 * 15_000)
+        #expect(mid[up] == Array(expected[100...300]))
+        try await s.close()
+    }
+
+    @Test func rollbackLeavesNoTrace() async throws {
+        let dir = TempDir()
+        let s = try await openStore(dir)
+        var app = s.appender()
+        _ = try app.append(nil, Labels(("__name__", "ghost")), at: 1, value: 1)
+        await app.rollback()
+        #expect(try await readAll(s, []).isEmpty)
+        let q = try await s.querier(mint: .min, maxt: .max)
+        #expect(try await q.labelNames(matchers: []).isEmpty)
+        await q.close()
+        try await s.close()
+        let again = try await openStore(dir)
+        #expect(try await readAll(again, []).isEmpty)
+        try await again.close()
+    }
+
+    @Test func outOfOrderAndDuplicatesAreRejectedAndCounted() async throws {
+        let dir = TempDir()
+        let s = try await openStore(dir)
+        try await write(s, up, [(1000, 1), (2000, 2)])
+        var app = s.appender()
+        #expect(throws: AppendError.outOfOrder) { _ = try app.append(nil, up, at: 1500, value: 1) }
+        #expect(throws: AppendError.duplicateSampleForTimestamp) { _ = try app.append(nil, up, at: 2000, value: 9) }
+        _ = try app.append(nil, up, at: 2000, value: 2)  // same t, same value: a silent no-op
+        _ = try app.append(nil, up, at: 3000, value: 3)
+        #expect(throws: AppendError.outOfOrder) { _ = try app.append(nil, up, at: 2500, value: 1) }  // against the batch
+        #expect(throws: AppendError.duplicateSampleForTimestamp) { _ = try app.append(nil, up, at: 3000, value: 4) }
+        try await app.commit()
+        #expect(try await readAll(s, [])[up] == [Sample(t: 1000, v: 1), Sample(t: 2000, v: 2), Sample(t: 3000, v: 3)])
+        let metrics = Dictionary(uniqueKeysWithValues: s.collectMetrics().map { ($0.name, $0.value) })
+        #expect(metrics["lantern_tsdb_out_of_order_samples_total"] == 2)
+        #expect(metrics["lantern_tsdb_duplicate_samples_total"] == 2)
+        #expect(metrics["lantern_tsdb_head_samples_appended_total"] == 3)
+        #expect(metrics["lantern_tsdb_head_series"] == 1)
+        try await s.close()
+    }
+
+    @Test func nanDuplicatesCompareByBits() async throws {
+        let dir = TempDir()
+        let s = try await openStore(dir)
+        try await write(s, up, [(1000, StaleNaN.value)])
+        var app = s.appender()
+        _ = try app.append(nil, up, at: 1000, value: StaleNaN.value)  // same bits: no-op
+        #expect(throws: AppendError.duplicateSampleForTimestamp) { _ = try app.append(nil, up, at: 1000, value: .nan) }
+        await app.rollback()
+        try await s.close()
+    }
+
+    @Test func invalidLabelsAreRejected() async throws {
+        let dir = TempDir()
+        let s = try await openStore(dir)
+        var app = s.appender()
+        #expect(throws: AppendError.emptyLabels) { _ = try app.append(nil, .empty, at: 1, value: 1) }
+        let dup = Labels(sortedUnique: [Label(name: "a", value: "1"), Label(name: "a", value: "2")])
+        #expect(throws: AppendError.invalidLabels) { _ = try app.append(nil, dup, at: 1, value: 1) }
+        let emptyName = Labels(sortedUnique: [Label(name: "", value: "1")])
+        #expect(throws: AppendError.invalidLabels) { _ = try app.append(nil, emptyName, at: 1, value: 1) }
+        let unsorted = Labels(sortedUnique: [Label(name: "b", value: "1"), Label(name: "a", value: "2")])
+        #expect(throws: AppendError.invalidLabels) { _ = try app.append(nil, unsorted, at: 1, value: 1) }
+        await app.rollback()
+        try await s.close()
+    }
+
+    @Test func refsAreHintsNotKeys() async throws {
+        let dir = TempDir()
+        let s = try await openStore(dir)
+        let other = Labels(("__name__", "other"))
+        var app = s.appender()
+        let r1 = try app.append(nil, up, at: 1, value: 1)
+        let r2 = try app.append(nil, other, at: 1, value: 2)
+        #expect(r1 != r2)
+        #expect(try app.append(r1, up, at: 2, value: 1) == r1)
+        // A ref given with the wrong labels is ignored: the labels decide.
+        #expect(try app.append(r1, other, at: 2, value: 2) == r2)
+        #expect(try app.append(SeriesRef(999_999), up, at: 3, value: 1) == r1)
+        try await app.commit()
+        let got = try await readAll(s, [])
+        #expect(got[up]?.count == 3)
+        #expect(got[other]?.count == 2)
+        try await s.close()
+    }
+
+    @Test func closedStorageRejectsWork() async throws {
+        let dir = TempDir()
+        let s = try await openStore(dir)
+        var app = s.appender()
+        _ = try app.append(nil, up, at: 1, value: 1)
+        try await s.close()
+        await #expect(throws: StorageError.self) { try await app.commit() }
+        await #expect(throws: StorageError.self) { _ = try await s.querier(mint: 0, maxt: 1) }
+    }
+}

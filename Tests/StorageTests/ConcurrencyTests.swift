@@ -1,0 +1,82 @@
+import Testing
+import Model
+@testable import Storage
+
+@Suite struct ConcurrencyTests {
+    /// Each commit adds one sample to both series, so any consistent snapshot shows them
+    /// with equal counts; a torn read would not.
+    @Test func readersSeeConsistentSnapshotsWhileWriting() async throws {
+        let dir = TempDir()
+        let s = try await openStore(dir) { $0.walCheckpointBytes = 4_096; $0.checkpointSliceSeries = 1 }
+        let x = Labels(("__name__", "x")), y = Labels(("__name__", "y"))
+        let commits = 600
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                var rx: SeriesRef?, ry: SeriesRef?
+                for n in 0..<commits {
+                    var app = s.appender()
+                    rx = try app.append(rx, x, at: Int64(n), value: Double(n))
+                    ry = try app.append(ry, y, at: Int64(n), value: Double(n))
+                    try await app.commit()
+                }
+            }
+            for _ in 0..<2 {
+                group.addTask {
+                    var last = 0
+                    while last < commits {
+                        let q = try await s.querier(mint: .min, maxt: .max)
+                        let set = try await q.select(matchers: [m("__name__", .regexMatch, "x|y")])
+                        let counts = set.series.map { $0.allSamples().count }
+                        await q.close()
+                        if counts.isEmpty { continue }
+                        #expect(counts.count == 2 && counts[0] == counts[1], "torn snapshot: \(counts)")
+                        #expect(counts[0] >= last)
+                        let xs = set.series[0].allSamples()
+                        #expect(xs == (0..<xs.count).map { Sample(t: Int64($0), v: Double($0)) })
+                        last = counts[0]
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        try await s.close()
+    }
+
+    @Test func querierIsFrozenAtCreation() async throws {
+        let dir = TempDir()
+        let s = try await openStore(dir)
+        let x = Labels(("__name__", "x"))
+        try await write(s, x, (0..<100).map { (Int64($0), 1) })
+        let q = try await s.querier(mint: .min, maxt: .max)
+        // Enough to cut chunks and flush them to the table after the snapshot was taken.
+        try await write(s, x, (100..<400).map { (Int64($0), 2) })
+        try await write(s, Labels(("__name__", "new")), [(1, 1)])
+        try await s.flushHead()
+        let set = try await q.select(matchers: [])
+        #expect(set.series.count == 1)
+        #expect(set.series.first?.allSamples().count == 100)
+        #expect(try await q.labelValues(name: "__name__", matchers: []) == ["x"])
+        await q.close()
+        #expect(try await readAll(s, [])[x]?.count == 400)
+        try await s.close()
+    }
+
+    @Test func readOnlyOpenWhileAnotherConnectionWrites() async throws {
+        let dir = TempDir()
+        let w = try await openStore(dir)
+        let x = Labels(("__name__", "x"), ("i", "1"))
+        try await write(w, x, (0..<150).map { (Int64($0) * 1000, Double($0)) })
+        try await w.flushHead()
+        try await write(w, x, (150..<200).map { (Int64($0) * 1000, Double($0)) })  // only in write-ahead records
+        let r = try await SQLiteStorage.openReadOnly(path: dir.path(), logger: quietLogger)
+        #expect(r.isReadOnly)
+        try await write(w, x, (200..<500).map { (Int64($0) * 1000, Double($0)) })  // the writer carries on
+        let got = try await readAll(r, [m("i", .equal, "1")])
+        #expect(got[x] == (0..<200).map { Sample(t: Int64($0) * 1000, v: Double($0)) } || got[x]?.count ?? 0 >= 200)
+        #expect(Array(got[x]!.prefix(200)) == (0..<200).map { Sample(t: Int64($0) * 1000, v: Double($0)) })
+        var app = r.appender()
+        #expect(throws: AppendError.closed) { _ = try app.append(nil, x, at: 999_999, value: 1) }
+        try await r.close()
+        try await w.close()
+    }
+}
