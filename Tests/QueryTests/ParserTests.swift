@@ -25,6 +25,11 @@ import Testing
     ("5m", "5m"),
     ("\"a\\nb\"", "\"a\\nb\""),
     ("a and b or c unless d", "a and b or c unless d"),
+    ("foo[5m+1m]", "foo[6m]"),
+    ("foo[step():] offset -min_of(step(), 1s)", "foo[step():] offset -min_of(step(), 1s)"),
+    ("a + on(x) group_left fill_left(5) fill_right(7) b", "a + on (x) group_left () fill_left(5) fill_right(7) b"),
+    ("foo offset 100 + 2", "foo offset 1m40s + 2"),
+    ("metric smoothed", "metric smoothed"),
 ])
 func parsesAndPrints(_ c: (String, String)) throws {
     let e = try parseExpr(c.0)

@@ -44,7 +44,7 @@ public struct QueryRunner: Sendable {
         let plan = SelectionPlan(expr, start: start, end: end, step: step, lookbackDelta: engine.options.lookbackDelta)
         let source: PrefetchedSeriesSource
         do {
-            source = try await prefetch(plan)
+            source = try await plan.prefetch(from: storage)
         } catch {
             throw QueryError(.storage, "\(error)")
         }
@@ -59,23 +59,6 @@ public struct QueryRunner: Sendable {
             }
         }
         return try result.get()
-    }
-
-    private func prefetch(_ plan: SelectionPlan) async throws -> PrefetchedSeriesSource {
-        guard !plan.selections.isEmpty else { return PrefetchedSeriesSource([:]) }
-        let querier = try await storage.querier(mint: plan.mint, maxt: plan.maxt)
-        var out: [[Matcher]: [StoredSeries]] = [:]
-        do {
-            for s in plan.selections {
-                let set = try await querier.select(matchers: s.matchers)
-                out[s.matchers] = set.series.map { StoredSeries(labels: $0.labels, samples: $0.allSamples()) }
-            }
-        } catch {
-            await querier.close()
-            throw error
-        }
-        await querier.close()
-        return PrefetchedSeriesSource(out)
     }
 }
 
