@@ -138,7 +138,11 @@ public actor DiscoveryManager {
     }
 
     /// `lantern_sd_*` self-metrics.
-    public func metrics() -> [MetricFamily] { stats.families() }
+    public func metrics() -> [MetricFamily] {
+        stats.families() + KubernetesSDMetrics.shared.families() + [
+            MetricFamily(name: "lantern_sd_file_read_errors_total", help: "The number of File-SD read errors.", type: .counter, value: Double(FileSDErrors.shared.total)),
+        ]
+    }
 }
 
 /// Counters behind the `lantern_sd_*` metrics.

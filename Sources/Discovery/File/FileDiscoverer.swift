@@ -15,7 +15,7 @@ public struct FileDiscoverer: Discoverer {
     let logger: Logger
     let errors: FileSDErrors
 
-    public init(config: FileSDConfig, logger: Logger, errors: FileSDErrors = FileSDErrors()) {
+    public init(config: FileSDConfig, logger: Logger, errors: FileSDErrors = .shared) {
         self.config = config
         self.logger = logger
         self.errors = errors
@@ -50,6 +50,8 @@ public struct FileDiscoverer: Discoverer {
 
 /// Counts files that could not be read (`lantern_sd_file_read_errors_total`).
 public final class FileSDErrors: Sendable {
+    /// The process-wide counter the server exposes.
+    public static let shared = FileSDErrors()
     private let count = Atomic<Int>(0)
     public init() {}
     public var total: Int { count.load(ordering: .relaxed) }
