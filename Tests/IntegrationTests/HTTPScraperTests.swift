@@ -117,3 +117,38 @@ struct HTTPScraperTests {
         #expect(ContinuousClock.now - start < .seconds(3))
     }
 }
+
+/// HTTPS scrapes against a real OpenSSL server with a test CA.
+@Suite(.timeLimit(.minutes(1)))
+struct HTTPSScraperTests {
+    func request(_ url: String) -> HTTPScrapeRequest {
+        HTTPScrapeRequest(url: url, timeoutMillis: 5000, acceptHeader: "text/plain", userAgent: "Lantern/test")
+    }
+
+    @Test func verifiesTheServerAgainstTheConfiguredCA() async throws {
+        let target = try TLSTarget(body: "up 1\n")
+        defer { target.stop() }
+        var req = request(target.url)
+        req.enableCompression = false
+        // Without the CA the certificate is untrusted.
+        await #expect { _ = try await CurlMultiDriver.shared.perform(req) } throws: { ($0 as? HTTPScrapeError)?.kind == .transport }
+        req.tls.caFile = target.caFile
+        let resp = try await CurlMultiDriver.shared.perform(req)
+        #expect(String(decoding: resp.body, as: UTF8.self).contains("up 1"))
+        // insecure_skip_verify also gets through.
+        var insecure = request(target.url)
+        insecure.tls.insecureSkipVerify = true
+        #expect(try await CurlMultiDriver.shared.perform(insecure).status == 200)
+    }
+
+    @Test func presentsAClientCertificateWhenConfigured() async throws {
+        let target = try TLSTarget(body: "up 1\n", requireClientCert: true)
+        defer { target.stop() }
+        var req = request(target.url)
+        req.tls.caFile = target.caFile
+        await #expect { _ = try await CurlMultiDriver.shared.perform(req) } throws: { $0 is HTTPScrapeError }
+        req.tls.certFile = target.clientCert
+        req.tls.keyFile = target.clientKey
+        #expect(try await CurlMultiDriver.shared.perform(req).status == 200)
+    }
+}
