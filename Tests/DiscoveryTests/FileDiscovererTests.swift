@@ -54,7 +54,8 @@ struct FileDiscovererTests {
         #expect(second?.first?.targets.first?["__address__"] == "b:2", "inotify picks up the change well before refresh_interval")
 
         try "[{not json".write(to: file, atomically: true, encoding: .utf8)
-        try await Task.sleep(for: .milliseconds(500))
+        let deadline = ContinuousClock.now + .seconds(10)
+        while errors.total < 1, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(50)) }
         #expect(errors.total >= 1)
 
         try FileManager.default.removeItem(at: file)

@@ -58,7 +58,7 @@ struct HTTPScraperTests {
         await #expect {
             _ = try await CurlMultiDriver.shared.perform(request(target.url, timeout: 300))
         } throws: { ($0 as? HTTPScrapeError)?.kind == .timeout && "\($0)".contains("context deadline exceeded") }
-        #expect(ContinuousClock.now - start < .seconds(2))
+        #expect(ContinuousClock.now - start < .seconds(4))
     }
 
     @Test func failsPastTheBodySizeLimit() async throws {
@@ -98,7 +98,7 @@ struct HTTPScraperTests {
         let start = ContinuousClock.now
         task.cancel()
         await #expect { _ = try await task.value } throws: { ($0 as? HTTPScrapeError)?.kind == .cancelled }
-        #expect(ContinuousClock.now - start < .seconds(1))
+        #expect(ContinuousClock.now - start < .seconds(2))
     }
 
     @Test func manyConcurrentTransfersShareOneThread() async throws {
@@ -114,7 +114,7 @@ struct HTTPScraperTests {
         }
         #expect(ok == n)
         // 64 transfers of 100 ms each, concurrently: far less than 6.4 s sequentially.
-        #expect(ContinuousClock.now - start < .seconds(3))
+        #expect(ContinuousClock.now - start < .seconds(5))
     }
 }
 

@@ -25,16 +25,14 @@ struct ScrapeManagerTests {
         try await manager.applyConfig([try job("fast")])
         let address = "127.0.0.1:\(target.port)"
         send.yield(["fast": [TargetGroup(source: "0", targets: [Labels(("__address__", address))])]])
-        try await Task.sleep(for: .milliseconds(600))
+        let scraped = await eventually { ((try? await storage.dump(name: "up"))?.values.first ?? []).count >= 3 }
+        #expect(scraped, "scraped several times")
         let active = await manager.activeTargets()
         #expect(active.count == 1 && active.first?.health.state == .up)
-        let upBefore = try await storage.dump(name: "up").values.first ?? []
-        #expect(upBefore.count >= 3, "scraped several times: \(upBefore.count)")
 
         // The target disappears from discovery: its loop stops and writes staleness markers.
         send.yield(["fast": []])
-        try await Task.sleep(for: .milliseconds(300))
-        #expect(await manager.activeTargets().isEmpty)
+        #expect(await eventually { await manager.activeTargets().isEmpty })
         let a = try await storage.dump(name: "metric_a").values.first ?? []
         #expect(a.last?.v.isStaleMarker == true)
         #expect((try await storage.dump(name: "up").values.first ?? []).last?.v.isStaleMarker == true)
@@ -53,10 +51,17 @@ struct ScrapeManagerTests {
         let group = [TargetGroup(source: "0", targets: [Labels(("__address__", "127.0.0.1:\(target.port)"))])]
         try await manager.applyConfig([try job("a"), try job("b")])
         send.yield(["a": group, "b": group])
-        try await Task.sleep(for: .milliseconds(300))
+        let started = await eventually {
+            let now = await manager.activeTargets()
+            return now.count == 2 && now.allSatisfy { $0.health.lastScrape > 0 }
+        }
+        #expect(started)
         let before = Dictionary(uniqueKeysWithValues: await manager.activeTargets().map { ($0.scrapePool, $0.health.lastScrape) })
         try await manager.applyConfig([try job("a"), try job("b", interval: "150ms")])
-        try await Task.sleep(for: .milliseconds(400))
+        #expect(await eventually {
+            let now = await manager.activeTargets()
+            return now.count == 2 && (now.first { $0.scrapePool == "a" }?.health.lastScrape ?? 0) > (before["a"] ?? 0)
+        })
         let after = await manager.activeTargets()
         #expect(after.count == 2)
         #expect(after.first { $0.scrapePool == "b" }?.target.intervalMillis == 150)

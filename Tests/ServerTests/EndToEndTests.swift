@@ -39,14 +39,17 @@ struct EndToEndTests {
             directory: dir
         )
         #expect(await lantern.waitForPort() == port, "log:\n\(lantern.logText)")
-        try await Task.sleep(for: .milliseconds(1500))
-
-        // A second process reads the file while serve writes it.
-        let reader = try await SQLiteStorage.openReadOnly(path: dir.appendingPathComponent("data/lantern.db").path)
-        let q = try await reader.querier(mint: .min, maxt: .max)
-        let up = try await q.select(matchers: [Matcher(.equal, "__name__", "up"), Matcher(.equal, "job", "self")])
-        await q.close()
-        try await reader.close()
+        // A second process reads the file while serve writes it (each open is a snapshot).
+        func readUp() async throws -> SeriesSet {
+            let reader = try await SQLiteStorage.openReadOnly(path: dir.appendingPathComponent("data/lantern.db").path)
+            let q = try await reader.querier(mint: .min, maxt: .max)
+            let up = try await q.select(matchers: [Matcher(.equal, "__name__", "up"), Matcher(.equal, "job", "self")])
+            await q.close()
+            try await reader.close()
+            return up
+        }
+        #expect(await eventually(timeout: .seconds(20)) { ((try? await readUp())?.series.first?.allSamples().count ?? 0) >= 3 })
+        let up = try await readUp()
         let m0 = try await LoopbackHTTP.request(port: port, path: "/metrics")
         let series = try #require(up.series.first, "log:\n\(lantern.logText)\n\(m0.body)")
         #expect(series.labels["env"] == "e2e")
