@@ -1,5 +1,5 @@
 public import Config
-public import Model
+import Model
 
 extension ScrapeConfig {
     /// The job's discovery configurations in Prometheus's order.

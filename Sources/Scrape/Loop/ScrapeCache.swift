@@ -4,6 +4,9 @@ import Storage
 /// What a scrape loop remembers about one series between scrapes, keyed by the series' raw
 /// bytes as the target writes them (`name{labels}`), so an unchanged target costs one hash
 /// lookup per sample and no label parsing (Prometheus's `scrapeCache`).
+///
+/// Entries live in an array; the hash map only maps raw bytes to array slots, and the
+/// "seen in the previous / this scrape" lists hold slots, so staleness checks never hash.
 struct ScrapeCache {
     struct Entry {
         /// The storage's reference; nil until the first successful append.
@@ -12,12 +15,17 @@ struct ScrapeCache {
         var labels: Labels?
         /// The scrape iteration that last saw this series.
         var lastSeen: Int
+        /// The raw bytes this entry is keyed by (a copy; never a slice of a response body).
+        let key: RawSeriesKey
     }
 
-    private(set) var entries: [ArraySlice<UInt8>: Entry] = [:]
-    /// Keys seen in the previous and the current scrape, for staleness.
-    private var previous: [ArraySlice<UInt8>] = []
-    private var current: [ArraySlice<UInt8>] = []
+    typealias Index = Int
+
+    private var slots: [RawSeriesKey: Int] = [:]
+    private(set) var entries: [Entry] = []
+    /// Slots seen in the previous and the current scrape, for staleness.
+    private var previous: [Int] = []
+    private var current: [Int] = []
     private(set) var iteration = 0
 
     /// Starts a scrape.
@@ -26,40 +34,37 @@ struct ScrapeCache {
         current.removeAll(keepingCapacity: true)
     }
 
-    typealias Index = Dictionary<ArraySlice<UInt8>, Entry>.Index
-
     /// Where the raw series bytes are cached, if they are.
-    func index(of raw: ArraySlice<UInt8>) -> Index? { entries.index(forKey: raw) }
+    func index(of raw: ArraySlice<UInt8>) -> Index? { slots[RawSeriesKey(raw)] }
 
-    /// The cached entry at `i`, mutable in place (no second hash lookup).
+    /// The cached entry at `i`, mutable in place.
     subscript(i: Index) -> Entry {
-        get { entries.values[i] }
-        set { entries.values[i] = newValue }
+        get { entries[i] }
+        set { entries[i] = newValue }
     }
 
     /// Marks the entry at `i` seen in this scrape.
     /// - Returns: false when the series already appeared earlier in this scrape.
     mutating func markSeen(_ i: Index) -> Bool {
-        if entries.values[i].lastSeen == iteration { return false }
-        entries.values[i].lastSeen = iteration
-        if entries.values[i].labels != nil { current.append(entries.keys[i]) }
+        if entries[i].lastSeen == iteration { return false }
+        entries[i].lastSeen = iteration
+        if entries[i].labels != nil { current.append(i) }
         return true
     }
 
-    /// Caches a new series; `raw` is copied so the cache never pins a whole response body.
+    /// Caches a new series; the key is copied so the cache never pins a whole response body.
     mutating func insert(_ raw: ArraySlice<UInt8>, labels: Labels?) -> Index {
-        let key = ArraySlice(Array(raw))
-        entries[key] = Entry(ref: nil, labels: labels, lastSeen: iteration)
-        if labels != nil { current.append(key) }
-        return entries.index(forKey: key)!
+        let key = RawSeriesKey(ArraySlice(Array(raw)))
+        let i = entries.count
+        entries.append(Entry(ref: nil, labels: labels, lastSeen: iteration, key: key))
+        slots[key] = i
+        if labels != nil { current.append(i) }
+        return i
     }
 
     /// Series of the previous scrape that this scrape did not report: they get staleness markers.
     func disappeared() -> [Entry] {
-        previous.compactMap { key in
-            guard let e = entries[key], e.lastSeen != iteration, e.labels != nil else { return nil }
-            return e
-        }
+        previous.compactMap { i in entries[i].lastSeen != iteration ? entries[i] : nil }
     }
 
     /// Ends a successful scrape: what was seen becomes "previous"; entries unseen for ten
@@ -67,22 +72,70 @@ struct ScrapeCache {
     mutating func endSuccessfulScrape() {
         swap(&previous, &current)
         current.removeAll(keepingCapacity: true)
-        // Prometheus keeps series for a few scrapes after they vanish; evict after 10 iterations.
-        if iteration % 10 == 0 {
-            let horizon = iteration - 10
-            entries = entries.filter { $0.value.lastSeen > horizon }
-        }
+        if iteration % 10 == 0 { evict(olderThan: iteration - 10) }
     }
 
     /// Every series of the last successful scrape (for staleness markers when the loop stops).
-    func lastScrapeSeries() -> [Entry] {
-        previous.compactMap { entries[$0] }.filter { $0.labels != nil }
-    }
+    func lastScrapeSeries() -> [Entry] { previous.map { entries[$0] } }
 
     /// Ends a failed scrape: it counts as an empty one, so nothing is "previous" any more
     /// (the caller has written staleness markers for `lastScrapeSeries()`).
     mutating func endFailedScrape() {
         previous.removeAll(keepingCapacity: true)
         current.removeAll(keepingCapacity: true)
+    }
+
+    /// Drops entries not seen since `horizon`, renumbering slots.
+    private mutating func evict(olderThan horizon: Int) {
+        guard entries.contains(where: { $0.lastSeen <= horizon }) else { return }
+        var renumber = [Int](repeating: -1, count: entries.count)
+        var kept: [Entry] = []
+        kept.reserveCapacity(entries.count)
+        for (i, e) in entries.enumerated() where e.lastSeen > horizon {
+            renumber[i] = kept.count
+            kept.append(e)
+        }
+        entries = kept
+        slots = Dictionary(uniqueKeysWithValues: entries.enumerated().map { ($1.key, $0) })
+        previous = previous.compactMap { renumber[$0] >= 0 ? renumber[$0] : nil }
+    }
+}
+
+/// Raw series bytes with a hash computed once, eight bytes at a time: Swift's `Hasher` fed
+/// byte by byte was the top cost of an unchanged scrape.
+struct RawSeriesKey: Hashable {
+    let bytes: ArraySlice<UInt8>
+    let hash: UInt64
+
+    init(_ bytes: ArraySlice<UInt8>) {
+        self.bytes = bytes
+        self.hash = bytes.withUnsafeBytes { Self.hash($0) }
+    }
+
+    static func == (a: RawSeriesKey, b: RawSeriesKey) -> Bool {
+        a.hash == b.hash && a.bytes.elementsEqual(b.bytes)
+    }
+
+    func hash(into hasher: inout Hasher) { hasher.combine(hash) }
+
+    /// A multiply-xorshift hash over 8-byte words (not cryptographic; only for the cache map).
+    static func hash(_ p: UnsafeRawBufferPointer) -> UInt64 {
+        var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(p.count)
+        var i = 0
+        while i + 8 <= p.count {
+            let w = p.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            h = (h ^ w) &* 0xBF58_476D_1CE4_E5B9
+            h ^= h >> 31
+            i += 8
+        }
+        var tail: UInt64 = 0
+        var shift: UInt64 = 0
+        while i < p.count {
+            tail |= UInt64(p[i]) << shift
+            shift += 8
+            i += 1
+        }
+        h = (h ^ tail) &* 0x94D0_49BB_1331_11EB
+        return h ^ (h >> 29)
     }
 }
