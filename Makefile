@@ -1,6 +1,6 @@
 # Lantern: `make run` starts the server on its embedded default; `make test` runs the suite.
 SHELL := /bin/bash
-APT_PACKAGES := libsqlite3-dev libcurl4-openssl-dev zlib1g-dev
+APT_PACKAGES := libsqlite3-dev libcurl4-openssl-dev zlib1g-dev prometheus
 SWIFT ?= swift
 export PATH := $(PATH):/opt/swift/usr/bin
 export LANTERN_CONFORMANCE_DIR ?= $(abspath $(CURDIR)/../shared/conformance)

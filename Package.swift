@@ -24,6 +24,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.3.0"),
+        .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
     ],
     targets: [
         // C libraries: one small system-library target each.
@@ -62,7 +63,13 @@ let package = Package(
         ),
         .target(
             name: "Query",
-            dependencies: ["Model", "Storage", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "Model", "Storage", .product(name: "Logging", package: "swift-log"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "CompressNIO", package: "compress-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -75,13 +82,14 @@ let package = Package(
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
             name: "lantern",
             dependencies: [
-                "Server", "Config", "Storage", "Model",
+                "Server", "Config", "Storage", "Model", "Query",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -89,7 +97,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "lantern-bench",
-            dependencies: ["Storage", "Model", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["Storage", "Model", "Query", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         // Child process of StorageTests' durability test: commits, acknowledges, gets SIGKILLed.
@@ -127,7 +135,17 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "ScrapeTests", dependencies: ["Scrape", "Model", "Config"], swiftSettings: swiftSettings),
-        .testTarget(name: "QueryTests", dependencies: ["Query", "Storage", "Model"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "QueryTests",
+            dependencies: [
+                "Query", "Storage", "Model",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "CompressNIO", package: "compress-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
@@ -141,7 +159,12 @@ let package = Package(
         ),
         .testTarget(
             name: "ServerTests",
-            dependencies: ["Server", "Config", "Storage", "Model", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "Server", "Config", "Storage", "Model", "Query", .product(name: "Logging", package: "swift-log"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
             swiftSettings: swiftSettings
         ),
     ]

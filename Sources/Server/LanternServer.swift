@@ -2,6 +2,8 @@ import Hummingbird
 public import Logging
 import Model
 import NIOCore
+import Query
+import Storage
 import ServiceLifecycle
 import UnixSignals
 
@@ -34,11 +36,16 @@ public struct LanternServer: Sendable {
 
         let shutdown = ShutdownTrigger()
         let router = Router()
+        router.add(middleware: GzipMiddleware())
         LifecycleRoutes.add(
             to: router, registry: registry, readiness: readiness, lifecycleEnabled: options.enableLifecycle,
             actions: LifecycleActions(reload: { await core.reload() }, quit: { await shutdown.fire() })
         )
         TargetsAPI.add(to: router) { await core.scrapeManager }
+        if let storage = await core.openStorageHandle {
+            queryAPI(storage).addRoutes(to: router)
+        }
+        StatusAPI.add(to: router, core: core, options: options, startTime: Timestamp(startTime * 1000))
         let logger = self.logger
         let app = Application(
             router: router,
@@ -65,6 +72,18 @@ public struct LanternServer: Sendable {
         await shutdown.set(group)
         try await group.run()
         logger.info("See you next time!")
+    }
+}
+
+extension LanternServer {
+    /// The read API over `storage`, with the `--query.*` flags.
+    func queryAPI(_ storage: SQLiteStorage) -> QueryAPI {
+        var engine = EngineOptions()
+        engine.lookbackDelta = options.queryLookbackDelta
+        engine.maxSamples = options.queryMaxSamples
+        engine.timeout = .milliseconds(options.queryTimeout)
+        let runner = QueryRunner(storage: storage, options: engine, maxConcurrency: options.queryMaxConcurrency)
+        return QueryAPI(runner: runner, queryable: storage)
     }
 }
 

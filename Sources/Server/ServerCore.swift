@@ -121,6 +121,12 @@ actor ServerCore {
     /// The running storage (nil before start and after stop).
     var openStorageHandle: SQLiteStorage? { storage }
 
+    /// The running configuration, for `/api/v1/status/config`.
+    var currentConfig: PrometheusConfig? { config }
+
+    /// Whether the last reload succeeded, and when the last successful one happened (Unix seconds).
+    var reloadStatus: (successful: Bool, lastSuccess: Double) { (reloads.lastSuccessful, reloads.lastSuccessTime) }
+
     /// The scrape manager, for `/api/v1/targets`.
     var scrapeManager: ScrapeManager? { scrape }
 

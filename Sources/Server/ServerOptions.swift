@@ -12,6 +12,16 @@ public struct ServerOptions: Sendable {
     public var listenAddress: String = "127.0.0.1:9090"
     /// `--web.enable-lifecycle`: allow `/-/reload` and `/-/quit` over HTTP.
     public var enableLifecycle: Bool = false
+    /// `--query.lookback-delta` in milliseconds (Prometheus's default 5m).
+    public var queryLookbackDelta: Int64 = 300_000
+    /// `--query.max-samples` (default 50,000,000).
+    public var queryMaxSamples: Int = 50_000_000
+    /// `--query.timeout` in milliseconds (default 2m).
+    public var queryTimeout: Int64 = 120_000
+    /// `--query.max-concurrency` (default 20).
+    public var queryMaxConcurrency: Int = 20
+    /// Every flag and its value as given or defaulted, for `/api/v1/status/flags`.
+    public var flags: [String: String] = [:]
 
     public init() {}
 }

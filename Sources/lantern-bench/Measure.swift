@@ -26,8 +26,12 @@ enum Measure {
     }
 
     static func fileSize(_ path: String) -> Int {
-        var st = stat()
-        return stat(path, &st) == 0 ? Int(st.st_size) : 0
+        // fseek/ftell rather than stat(): with NIO in the build graph, `stat` resolves to
+        // CNIOLinux's re-export, which MemberImportVisibility rejects.
+        guard let f = fopen(path, "rb") else { return 0 }
+        defer { fclose(f) }
+        fseek(f, 0, SEEK_END)
+        return Int(ftell(f))
     }
 
     static func median(_ xs: [Double]) -> Double {

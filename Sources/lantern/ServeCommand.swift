@@ -27,6 +27,18 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(name: .customLong("web.enable-lifecycle"), help: "Enable shutdown and reload via HTTP request.")
     var enableLifecycle = false
 
+    @Option(name: .customLong("query.lookback-delta"), help: "The maximum lookback duration for retrieving metrics during expression evaluations.")
+    var queryLookbackDelta: String = "5m"
+
+    @Option(name: .customLong("query.max-samples"), help: "Maximum number of samples a single query can load into memory.")
+    var queryMaxSamples: Int = 50_000_000
+
+    @Option(name: .customLong("query.timeout"), help: "Maximum time a query may take before being aborted.")
+    var queryTimeout: String = "2m"
+
+    @Option(name: .customLong("query.max-concurrency"), help: "Maximum number of queries executed concurrently.")
+    var queryMaxConcurrency: Int = 20
+
     @Option(name: .customLong("log.level"), help: "Only log messages with the given severity or above: debug, info, warn, error.")
     var logLevel: String = "info"
 
@@ -49,6 +61,20 @@ struct ServeCommand: AsyncParsableCommand {
         options.retentionSize = try FlagValues.bytes(retentionSize, flag: "--storage.retention.size")
         options.listenAddress = listenAddress
         options.enableLifecycle = enableLifecycle
+        options.queryLookbackDelta = try FlagValues.duration(queryLookbackDelta, flag: "--query.lookback-delta")
+        options.queryTimeout = try FlagValues.duration(queryTimeout, flag: "--query.timeout")
+        guard queryMaxSamples > 0 else { throw ValidationError("--query.max-samples must be positive") }
+        guard queryMaxConcurrency > 0 else { throw ValidationError("--query.max-concurrency must be positive") }
+        options.queryMaxSamples = queryMaxSamples
+        options.queryMaxConcurrency = queryMaxConcurrency
+        options.flags = [
+            "config.file": configFile ?? "", "storage.path": storagePath,
+            "storage.retention.time": retentionTime, "storage.retention.size": retentionSize,
+            "web.listen-address": listenAddress, "web.enable-lifecycle": "\(enableLifecycle)",
+            "query.lookback-delta": queryLookbackDelta, "query.max-samples": "\(queryMaxSamples)",
+            "query.timeout": queryTimeout, "query.max-concurrency": "\(queryMaxConcurrency)",
+            "log.level": logLevel, "log.format": logFormat,
+        ]
         logger.info("Starting Lantern", metadata: ["version": "\(BuildInfo.version)"])
         do {
             try await LanternServer(options: options, logger: logger).run()

@@ -14,6 +14,9 @@ final class Evaluator {
     let deadline: ContinuousClock.Instant
     private var selections: [Int: [StoredSeries]] = [:]
     private(set) var annotations: [Annotation] = []
+    /// Metric names already checked by rate()'s counter-name info, so a range query does not
+    /// rebuild the same annotation text for every series at every step (a profiled hot spot).
+    var counterNamesChecked: Set<String> = []
     private var seenAnnotations: Set<Annotation> = []
     private var ticks = 0
 

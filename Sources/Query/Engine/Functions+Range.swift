@@ -109,7 +109,7 @@ extension Evaluator {
 
     private func annotateCounterNames(_ series: [RangeSeries], _ c: Call) {
         for s in series {
-            guard let n = s.labels.metricName, !s.dropName else { continue }
+            guard let n = s.labels.metricName, !s.dropName, counterNamesChecked.insert("\(c.args[0].position.start):\(n)").inserted else { continue }
             if !(n.hasSuffix("_total") || n.hasSuffix("_sum") || n.hasSuffix("_count") || n.hasSuffix("_bucket")) {
                 annotate(.info, "metric might not be a counter, name does not end in _total/_sum/_count/_bucket: \(quotedGo(n))", c.args[0].position)
             }

@@ -6,7 +6,17 @@ import Hummingbird
 /// `{"status":"error","errorType":…,"error":…}` with the status codes of `web/api/v1`.
 enum APIResponse {
     static func success(_ data: some Encodable) -> Response {
-        json(.ok, Envelope(status: "success", data: data, errorType: nil, error: nil))
+        // Envelope by hand so "status" comes first as in Prometheus; swift-foundation's
+        // JSONEncoder does not keep key order, so the data's keys are sorted (deterministic).
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
+        guard let encoded = try? encoder.encode(data) else { return error("internal", "encoding failed") }
+        var body = Data(#"{"status":"success","data":"#.utf8)
+        body.append(encoded)
+        body.append(contentsOf: Array("}".utf8))
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: .init(bytes: body)))
     }
 
     /// `errorType` is one of Prometheus's: bad_data (400), execution (422), timeout (503),
@@ -33,7 +43,7 @@ enum APIResponse {
 
     private static func json(_ status: HTTPResponse.Status, _ body: some Encodable) -> Response {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
+        encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
         let data = (try? encoder.encode(body)) ?? Data(#"{"status":"error","errorType":"internal","error":"encoding failed"}"#.utf8)
         var headers = HTTPFields()
         headers[.contentType] = "application/json"

@@ -20,9 +20,10 @@ final class LanternProcess: Sendable {
         return root.appendingPathComponent(".build/debug/lantern")
     }
 
-    init(_ arguments: [String], directory: URL, captureStdout: Bool = false) throws {
+    /// - Parameter executable: another program to run the same way (default: `lantern`).
+    init(_ arguments: [String], directory: URL, captureStdout: Bool = false, executable: URL? = nil) throws {
         process = Process()
-        process.executableURL = Self.binary
+        process.executableURL = executable ?? Self.binary
         process.arguments = arguments
         process.currentDirectoryURL = directory
         let pipe = Pipe()

@@ -11,11 +11,12 @@ enum LoopbackHTTP {
         let headers: [String: String]
     }
 
-    static func request(_ method: String = "GET", port: Int, path: String, body: Data? = nil, timeout: TimeInterval = 10) async throws -> Reply {
+    static func request(_ method: String = "GET", port: Int, path: String, body: Data? = nil, timeout: TimeInterval = 10, contentType: String? = nil) async throws -> Reply {
         var req = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
         req.httpMethod = method
         req.httpBody = body
         req.timeoutInterval = timeout
+        if let contentType { req.setValue(contentType, forHTTPHeaderField: "Content-Type") }
         let (data, response) = try await URLSession.shared.data(for: req)
         let http = response as! HTTPURLResponse
         var headers: [String: String] = [:]

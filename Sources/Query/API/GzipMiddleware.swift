@@ -1,0 +1,58 @@
+import CompressNIO
+public import Hummingbird
+import HTTPTypes
+import NIOCore
+
+/// Compresses responses with gzip when the client sends `Accept-Encoding: gzip`, as
+/// Prometheus's `httputil.CompressionHandler` does. Only bodies of known length (rendered
+/// JSON) are compressed; streaming bodies pass through untouched so they keep streaming.
+/// Add it to a router before the routes it should wrap.
+public struct GzipMiddleware<Context: RequestContext>: RouterMiddleware {
+    /// Bodies smaller than this are sent as they are (gzip would only add overhead).
+    let minimumBytes: Int
+
+    public init(minimumBytes: Int = 256) { self.minimumBytes = minimumBytes }
+
+    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var response = try await next(request, context)
+        guard Self.acceptsGzip(request.headers[.acceptEncoding]),
+              response.headers[.contentEncoding] == nil,
+              let length = response.body.contentLength, length >= minimumBytes
+        else { return response }
+        let box = CollectedBody()
+        try await response.body.write(CollectingWriter(box: box))
+        var plain = box.buffer
+        let compressed = try plain.compress(with: .gzip())
+        response.headers[.contentEncoding] = "gzip"
+        response.headers[.contentLength] = nil
+        response.headers[values: .vary] = ["Accept-Encoding"]
+        response.body = .init(byteBuffer: compressed)
+        return response
+    }
+
+    /// Whether an `Accept-Encoding` value allows gzip (and does not refuse it with q=0).
+    static func acceptsGzip(_ header: String?) -> Bool {
+        guard let header else { return false }
+        for part in header.split(separator: ",") {
+            let fields = part.split(separator: ";").map { String($0.filter { $0 != " " && $0 != "\t" }) }
+            guard let coding = fields.first?.lowercased(), coding == "gzip" || coding == "*" else { continue }
+            if fields.dropFirst().contains(where: { $0 == "q=0" || $0 == "q=0.0" || $0 == "q=0.00" || $0 == "q=0.000" }) { return false }
+            return true
+        }
+        return false
+    }
+}
+
+/// Holds the collected bytes; used by one task only (the middleware's).
+private final class CollectedBody: @unchecked Sendable {  // safe: written then read by one task, sequentially
+    var buffer = ByteBuffer()
+}
+
+private struct CollectingWriter: ResponseBodyWriter {
+    let box: CollectedBody
+    mutating func write(_ buffer: ByteBuffer) async throws {
+        var b = buffer
+        box.buffer.writeBuffer(&b)
+    }
+    consuming func finish(_ trailingHeaders: HTTPFields?) async throws {}
+}

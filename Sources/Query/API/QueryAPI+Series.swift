@@ -1,0 +1,126 @@
+public import Model
+import Storage
+
+/// `series`, `labels` and `label/<name>/values`: look-ups through one querier over
+/// `[start, end]` (default: all time), unions over several `match[]` selectors.
+extension QueryAPI {
+    /// `GET|POST /api/v1/series`: `match[]` (required), `start`, `end`, `limit`.
+    public func series(_ p: APIParams) async -> APIResult {
+        let sets = p.values("match[]")
+        if sets.isEmpty { return .failure(.badData, "no match[] parameter provided") }
+        let common: Common
+        switch parseCommon(p, sets: sets) {
+        case .success(let c): common = c
+        case .failure(let e): return e
+        }
+        var warnings: [String] = []
+        var all: [Labels] = []
+        do {
+            let q = try await queryable.querier(mint: common.start, maxt: common.end)
+            defer { Task { await q.close() } }
+            var seen: Set<Labels> = []
+            for matchers in common.matcherSets {
+                let set = try await q.select(matchers: matchers)
+                warnings += set.warnings
+                for s in set.series where seen.insert(s.labels).inserted { all.append(s.labels) }
+            }
+        } catch {
+            return .failure(.internal, "\(error)")
+        }
+        if common.matcherSets.count > 1 { all.sort() }
+        if common.limit > 0, all.count > common.limit {
+            all.removeLast(all.count - common.limit)
+            warnings.append("results truncated due to limit")
+        }
+        var w = JSONWriter(capacity: 64 + all.count * 80)
+        w.raw("[")
+        for (i, l) in all.enumerated() {
+            if i > 0 { w.raw(",") }
+            w.labels(l)
+        }
+        w.raw("]")
+        return .success(w.bytes, warnings: warnings)
+    }
+
+    /// `GET|POST /api/v1/labels`: `match[]` (optional), `start`, `end`, `limit`.
+    public func labelNames(_ p: APIParams) async -> APIResult {
+        await stringList(p) { q, matchers in try await q.labelNames(matchers: matchers) }
+    }
+
+    /// `GET|POST /api/v1/label/<name>/values`: `match[]` (optional), `start`, `end`, `limit`.
+    public func labelValues(name: String, _ p: APIParams) async -> APIResult {
+        guard !name.isEmpty else { return .failure(.badData, "invalid label name: \(quotedGo(name))") }
+        return await stringList(p) { q, matchers in try await q.labelValues(name: name, matchers: matchers) }
+    }
+
+    private func stringList(_ p: APIParams, _ read: @Sendable (any Querier, [Matcher]) async throws -> [String]) async -> APIResult {
+        let common: Common
+        switch parseCommon(p, sets: p.values("match[]")) {
+        case .success(let c): common = c
+        case .failure(let e): return e
+        }
+        var names: [String]
+        do {
+            let q = try await queryable.querier(mint: common.start, maxt: common.end)
+            defer { Task { await q.close() } }
+            if common.matcherSets.count <= 1 {
+                names = try await read(q, common.matcherSets.first ?? [])
+            } else {
+                var union: Set<String> = []
+                for m in common.matcherSets { union.formUnion(try await read(q, m)) }
+                names = union.sorted()
+            }
+        } catch {
+            return .failure(.internal, "\(error)")
+        }
+        var warnings: [String] = []
+        if common.limit > 0, names.count > common.limit {
+            names.removeLast(names.count - common.limit)
+            warnings.append("results truncated due to limit")
+        }
+        var w = JSONWriter(capacity: 16 + names.count * 24)
+        w.strings(names)
+        return .success(w.bytes, warnings: warnings)
+    }
+
+    struct Common {
+        var start: Timestamp
+        var end: Timestamp
+        var limit: Int
+        var matcherSets: [[Matcher]]
+    }
+
+    /// The parameters shared by the look-ups, checked in Prometheus's order.
+    private func parseCommon(_ p: APIParams, sets: [String]) -> Result<Common, APIResult> {
+        var c = Common(start: APIParse.minTime, end: APIParse.maxTime, limit: 0, matcherSets: [])
+        do { c.limit = try APIParse.limit(p.value("limit")) } catch { return .failure(.invalidParam("limit", error)) }
+        if !p.value("start").isEmpty {
+            do { c.start = try APIParse.time(p.value("start")) } catch { return .failure(.invalidParam("start", error)) }
+        }
+        if !p.value("end").isEmpty {
+            do { c.end = try APIParse.time(p.value("end")) } catch { return .failure(.invalidParam("end", error)) }
+        }
+        for text in sets {
+            do {
+                c.matcherSets.append(try Self.selectorMatchers(text))
+            } catch {
+                return .failure(.invalidParam("match[]", error))
+            }
+        }
+        return .success(c)
+    }
+
+    /// `parser.ParseMetricSelector` plus `parseMatchersParam`'s non-empty check.
+    static func selectorMatchers(_ text: String) throws -> [Matcher] {
+        let expr = try parseExpr(text)
+        guard case .vectorSelector(let selector) = expr else {
+            var error = ParseError(position: 0, message: "expected a series selector, got \(quoted(text))")
+            error.query = text
+            throw error
+        }
+        guard selector.matchers.contains(where: { !$0.matchesEmpty }) else {
+            throw APIParse.Failure(message: "match[] must contain at least one non-empty matcher")
+        }
+        return selector.matchers
+    }
+}
