@@ -1,6 +1,7 @@
 import Foundation
 import Model
 import Storage
+import Synchronization
 import Testing
 
 /// Debian's `prometheus` and `promtool` (CI installs the `prometheus` package in `.ci/run`).
@@ -60,6 +61,21 @@ final class InteropFixture: Sendable {
         }
     }
 
+    /// The shared fixture is never deinitialized, so its servers are killed when the test
+    /// process exits (otherwise they would outlive `swift test`).
+    private static let children = Mutex<[Int32]>([])
+    private static func killAtExit(_ pids: [Int32]) {
+        let first = children.withLock { list in
+            defer { list += pids }
+            return list.isEmpty
+        }
+        if first {
+            atexit {
+                for pid in InteropFixture.children.withLock({ $0 }) { kill(pid, SIGKILL) }
+            }
+        }
+    }
+
     private static func start() async throws -> InteropFixture? {
         guard let prometheusBinary = PrometheusBinaries.find("prometheus"), let promtool = PrometheusBinaries.find("promtool") else {
             return nil
@@ -93,6 +109,7 @@ final class InteropFixture: Sendable {
         ], directory: dir, executable: prometheusBinary)
         let lantern = try LanternProcess(
             ["serve", "--config.file=empty.yml", "--storage.path=lantern-data", "--web.listen-address=127.0.0.1:0"], directory: dir)
+        killAtExit([prometheus.process.processIdentifier, lantern.process.processIdentifier])
         guard let lanternPort = await lantern.waitForPort() else {
             Issue.record("lantern did not start: \(lantern.logText)")
             return nil
