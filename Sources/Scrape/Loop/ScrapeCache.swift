@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Model
 import Storage
 
@@ -21,7 +24,7 @@ struct ScrapeCache {
 
     typealias Index = Int
 
-    private var slots: [RawSeriesKey: Int] = [:]
+    private var slots = RawKeyTable()
     private(set) var entries: [Entry] = []
     /// Slots seen in the previous and the current scrape, for staleness.
     private var previous: [Int] = []
@@ -35,7 +38,11 @@ struct ScrapeCache {
     }
 
     /// Where the raw series bytes are cached, if they are.
-    func index(of raw: ArraySlice<UInt8>) -> Index? { slots[RawSeriesKey(raw)] }
+    func index(of raw: ArraySlice<UInt8>) -> Index? {
+        raw.withUnsafeBytes { bytes in
+            slots.find(bytes, hash: RawSeriesKey.hash(bytes)) { entries[$0].key.bytes }
+        }
+    }
 
     /// The cached entry at `i`, mutable in place.
     subscript(i: Index) -> Entry {
@@ -54,10 +61,10 @@ struct ScrapeCache {
 
     /// Caches a new series; the key is copied so the cache never pins a whole response body.
     mutating func insert(_ raw: ArraySlice<UInt8>, labels: Labels?) -> Index {
-        let key = RawSeriesKey(ArraySlice(Array(raw)))
+        let key = RawSeriesKey(raw)
         let i = entries.count
         entries.append(Entry(ref: nil, labels: labels, lastSeen: iteration, key: key))
-        slots[key] = i
+        slots.insert(i, hash: key.hash) { entries[$0].key.hash }
         if labels != nil { current.append(i) }
         return i
     }
@@ -96,27 +103,22 @@ struct ScrapeCache {
             kept.append(e)
         }
         entries = kept
-        slots = Dictionary(uniqueKeysWithValues: entries.enumerated().map { ($1.key, $0) })
+        slots = RawKeyTable()
+        for (i, e) in entries.enumerated() { slots.insert(i, hash: e.key.hash) { entries[$0].key.hash } }
         previous = previous.compactMap { renumber[$0] >= 0 ? renumber[$0] : nil }
     }
 }
 
 /// Raw series bytes with a hash computed once, eight bytes at a time: Swift's `Hasher` fed
-/// byte by byte was the top cost of an unchanged scrape.
-struct RawSeriesKey: Hashable {
-    let bytes: ArraySlice<UInt8>
+/// byte by byte, and then a generic `Dictionary`, were the top costs of an unchanged scrape.
+struct RawSeriesKey {
+    let bytes: [UInt8]
     let hash: UInt64
 
     init(_ bytes: ArraySlice<UInt8>) {
-        self.bytes = bytes
-        self.hash = bytes.withUnsafeBytes { Self.hash($0) }
+        self.bytes = Array(bytes)
+        self.hash = self.bytes.withUnsafeBytes { Self.hash($0) }
     }
-
-    static func == (a: RawSeriesKey, b: RawSeriesKey) -> Bool {
-        a.hash == b.hash && a.bytes.elementsEqual(b.bytes)
-    }
-
-    func hash(into hasher: inout Hasher) { hasher.combine(hash) }
 
     /// A multiply-xorshift hash over 8-byte words (not cryptographic; only for the cache map).
     static func hash(_ p: UnsafeRawBufferPointer) -> UInt64 {
@@ -137,5 +139,48 @@ struct RawSeriesKey: Hashable {
         }
         h = (h ^ tail) &* 0x94D0_49BB_1331_11EB
         return h ^ (h >> 29)
+    }
+}
+
+/// An open-addressing table from a raw key's hash to an entry slot (linear probing, power-of-two
+/// capacity, at most half full). Keys live in the entries; the table holds only slot numbers.
+struct RawKeyTable {
+    private var table: [Int32] = Array(repeating: -1, count: 64)
+    private var count = 0
+
+    /// The slot whose key bytes equal `bytes`, if any.
+    func find(_ bytes: UnsafeRawBufferPointer, hash: UInt64, key: (Int) -> [UInt8]) -> Int? {
+        let mask = table.count - 1
+        var i = Int(truncatingIfNeeded: hash) & mask
+        while true {
+            let slot = Int(table[i])
+            if slot < 0 { return nil }
+            let candidate = key(slot)
+            if candidate.count == bytes.count,
+               candidate.withUnsafeBytes({ memcmp($0.baseAddress!, bytes.baseAddress!, bytes.count) == 0 }) {
+                return slot
+            }
+            i = (i + 1) & mask
+        }
+    }
+
+    /// Adds `slot` (whose key is not in the table yet).
+    mutating func insert(_ slot: Int, hash: UInt64, hashOf: (Int) -> UInt64) {
+        if (count + 1) * 2 > table.count { grow(hashOf) }
+        place(slot, hash: hash)
+        count += 1
+    }
+
+    private mutating func place(_ slot: Int, hash: UInt64) {
+        let mask = table.count - 1
+        var i = Int(truncatingIfNeeded: hash) & mask
+        while table[i] >= 0 { i = (i + 1) & mask }
+        table[i] = Int32(slot)
+    }
+
+    private mutating func grow(_ hashOf: (Int) -> UInt64) {
+        let old = table
+        table = Array(repeating: -1, count: old.count * 2)
+        for s in old where s >= 0 { place(Int(s), hash: hashOf(Int(s))) }
     }
 }
