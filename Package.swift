@@ -15,6 +15,7 @@ let package = Package(
         .executable(name: "lantern", targets: ["lantern"]),
         .executable(name: "lantern-bench", targets: ["lantern-bench"]),
         .executable(name: "lantern-conformance", targets: ["lantern-conformance"]),
+        .executable(name: "lantern-k8s-bench", targets: ["lantern-k8s-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -100,10 +101,27 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // The fake Kubernetes API server and the fixture harness: tests, conformance CLI, benchmark.
+        .target(
+            name: "KubernetesConformance",
+            dependencies: [
+                "Discovery", "Config", "Model", .product(name: "Logging", package: "swift-log"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "lantern-k8s-bench",
+            dependencies: ["KubernetesConformance", "Discovery", "Config", "Model", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+
         .executableTarget(
             name: "lantern-conformance",
             dependencies: [
-                "Scrape", "Query", "Model",
+                "Scrape", "Query", "Model", "KubernetesConformance",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -114,7 +132,7 @@ let package = Package(
         .testTarget(
             name: "DiscoveryTests",
             dependencies: [
-                "Discovery", "Config", "Model", .product(name: "Logging", package: "swift-log"),
+                "Discovery", "Config", "Model", "KubernetesConformance", .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -141,7 +159,11 @@ let package = Package(
         ),
         .testTarget(
             name: "ServerTests",
-            dependencies: ["Server", "Config", "Storage", "Model", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "Server", "Config", "Storage", "Model", "KubernetesConformance", .product(name: "Logging", package: "swift-log"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
     ]
