@@ -118,7 +118,9 @@ struct KubernetesEndToEndTests {
         #expect(byPod["web-b"]?["instance"] == "127.0.0.3:\(b.port)")
         let kubeletUp = await eventually { ((try? await select(Matcher(.equal, "__name__", "kubelet_running_pods"))) ?? []).first?.labels["zone"] == "z1" }
         #expect(kubeletUp, "the node target on 127.0.0.5 is scraped with its labels")
-        #expect(try await select(Matcher(.equal, "__name__", "kubelet_running_pods")).first?.labels["instance"] == "127.0.0.5:\(kubelet.port)")
+        let nodeLabels = try await select(Matcher(.equal, "__name__", "kubelet_running_pods")).first?.labels
+        // The node role sets `instance` to the node name (as Prometheus does); the address is InternalIP:kubelet port.
+        #expect(nodeLabels?["instance"] == "n1", "\(String(describing: nodeLabels))")
 
         // The targets API shows both mechanisms' discovered labels.
         let targets = try await LoopbackHTTP.request(port: port, path: "/api/v1/targets")
@@ -126,6 +128,7 @@ struct KubernetesEndToEndTests {
         let active = data["activeTargets"] as? [[String: Any]] ?? []
         let dropped = data["droppedTargets"] as? [[String: Any]] ?? []
         #expect(active.count == 3)
+        #expect(active.contains { ($0["scrapeUrl"] as? String) == "http://127.0.0.5:\(kubelet.port)/metrics" })
         #expect(dropped.contains { ($0["discoveredLabels"] as? [String: String])?["__meta_kubernetes_pod_name"] == "batch-c" })
 
         // A deletion event stops the pod's loop; its series end with staleness markers.
