@@ -15,6 +15,7 @@ let package = Package(
         .executable(name: "lantern", targets: ["lantern"]),
         .executable(name: "lantern-bench", targets: ["lantern-bench"]),
         .executable(name: "lantern-conformance", targets: ["lantern-conformance"]),
+        .executable(name: "lantern-k8s-bench", targets: ["lantern-k8s-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -108,10 +109,27 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // The fake Kubernetes API server and the fixture harness: tests, conformance CLI, benchmark.
+        .target(
+            name: "KubernetesConformance",
+            dependencies: [
+                "Discovery", "Config", "Model", .product(name: "Logging", package: "swift-log"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "lantern-k8s-bench",
+            dependencies: ["KubernetesConformance", "Discovery", "Config", "Model", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+
         .executableTarget(
             name: "lantern-conformance",
             dependencies: [
-                "Scrape", "Query", "Model",
+                "Scrape", "Query", "Model", "KubernetesConformance",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -122,7 +140,7 @@ let package = Package(
         .testTarget(
             name: "DiscoveryTests",
             dependencies: [
-                "Discovery", "Config", "Model", .product(name: "Logging", package: "swift-log"),
+                "Discovery", "Config", "Model", "KubernetesConformance", .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -160,7 +178,8 @@ let package = Package(
         .testTarget(
             name: "ServerTests",
             dependencies: [
-                "Server", "Config", "Storage", "Model", "Query", .product(name: "Logging", package: "swift-log"),
+                "Server", "Config", "Storage", "Model", "Query", "KubernetesConformance",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -5,7 +5,11 @@ public import Model
 /// per-job target sets the scrape manager consumes (Prometheus `discovery.Manager`).
 ///
 /// The first merged set goes out as soon as it exists; later ones at most once per
-/// `updateInterval` (5 s, as Prometheus's updater throttle). The output stream keeps only the
+/// `updateInterval` (5 s, as Prometheus's updater throttle), but without waiting when the last
+/// send is longer ago than that: a change after a quiet period goes out once the providers have
+/// been silent for `settleDelay` (so a burst of watch events becomes one update, not its first
+/// event now and the rest a whole interval later); a steady stream of changes still goes out
+/// at least once per `updateInterval` past the last send. The output stream keeps only the
 /// newest set, so a slow consumer never blocks a provider: the latest state wins.
 public actor DiscoveryManager {
     /// How discoverers are made from configurations; tests and later providers plug in here.
@@ -28,33 +32,50 @@ public actor DiscoveryManager {
     private let wakeUps: AsyncStream<Void>
     private let wake: AsyncStream<Void>.Continuation
     private let updateInterval: Duration
+    private let settleDelay: Duration
     private let factory: DiscovererFactory
     private let logger: Logger
     fileprivate var providers: [Int: Provider] = [:]
     private var nextProviderID = 0
     private var jobs: [String] = []
     private var stats = DiscoveryStats()
+    /// Groups changed since the last send.
+    private var dirty = false
+    private var lastReceive = ContinuousClock.now
 
     /// - Parameters:
     ///   - updateInterval: the throttle between merged updates (Prometheus: 5 s).
+    ///   - settleDelay: how long the providers must be silent before a throttled update goes out
+    ///     (capped at `updateInterval`).
+    ///   - userAgent: `User-Agent` of the default discoverers' HTTP requests (Kubernetes).
     ///   - factory: builds a discoverer for a configuration; nil marks the configuration failed.
-    public init(updateInterval: Duration = .seconds(5), logger: Logger, factory: DiscovererFactory? = nil) {
+    public init(updateInterval: Duration = .seconds(5), settleDelay: Duration = .milliseconds(100), userAgent: String = "lantern",
+                logger: Logger, factory: DiscovererFactory? = nil) {
         self.updateInterval = updateInterval
+        self.settleDelay = min(settleDelay, updateInterval)
         self.logger = logger
         let log = logger
-        self.factory = factory ?? { config in DefaultDiscoverers.make(config, logger: log) }
+        self.factory = factory ?? { config in DefaultDiscoverers.make(config, userAgent: userAgent, logger: log) }
         (syncStream, syncContinuation) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
         (wakeUps, wake) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
     }
 
     /// Sends merged updates until cancelled; then stops every provider and ends the stream.
     public func run() async {
+        var lastSend: ContinuousClock.Instant?
         for await _ in wakeUps {
             if Task.isCancelled { break }
-            send()
+            guard dirty else { continue }
             // Until every provider has sent its first state, sets go out at once (startup and
             // new providers are not held back); after that, at most one per interval.
-            if providers.values.allSatisfy(\.hasReported) { try? await Task.sleep(for: updateInterval) }
+            if let last = lastSend, providers.values.allSatisfy(\.hasReported) {
+                let earliest = last + updateInterval
+                if ContinuousClock.now < earliest { try? await Task.sleep(until: earliest) }
+                await settle()
+                if Task.isCancelled { break }
+            }
+            send()
+            lastSend = .now
         }
         for p in providers.values { p.task?.cancel() }
         providers.removeAll()
@@ -92,7 +113,19 @@ public actor DiscoveryManager {
                 providers[id] = provider
             }
         }
+        dirty = true
         wake.yield()
+    }
+
+    /// Waits until no update has arrived for `settleDelay`, at most one `updateInterval`.
+    private func settle() async {
+        let bound = ContinuousClock.now + updateInterval
+        while !Task.isCancelled {
+            let quietUntil = lastReceive + settleDelay
+            let now = ContinuousClock.now
+            guard now < quietUntil, now < bound else { return }
+            try? await Task.sleep(until: min(quietUntil, bound))
+        }
     }
 
     private func runProvider(id: Int, discoverer: any Discoverer) async {
@@ -115,10 +148,13 @@ public actor DiscoveryManager {
             if p.groups.updateValue(g, forKey: g.source) == nil { p.sourceOrder.append(g.source) }
         }
         providers[id] = p
+        dirty = true
+        lastReceive = .now
         wake.yield()
     }
 
     private func send() {
+        dirty = false
         let sets = allGroups()
         stats.discoveredTargets = sets.mapValues { $0.reduce(0) { $0 + $1.targets.count } }
         if case .dropped = syncContinuation.yield(sets) { stats.delayedUpdates += 1 }

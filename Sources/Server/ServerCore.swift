@@ -68,7 +68,7 @@ actor ServerCore {
             selfAddress = "\(host):\(port)"
             if configSource.path == nil { config = try configSource.load(selfAddress: selfAddress) }
         }
-        let discovery = DiscoveryManager(logger: logger)
+        let discovery = DiscoveryManager(userAgent: "lantern/\(BuildInfo.version)", logger: logger)
         let scrape = ScrapeManager(storage: storage, userAgent: "Lantern/\(BuildInfo.version)", logger: logger)
         self.discovery = discovery
         self.scrape = scrape

@@ -4,11 +4,11 @@ import Scrape
 
 /// `lantern-conformance`: runs Lantern's components against the shared conformance corpora.
 @main
-struct LanternConformance: ParsableCommand {
+struct LanternConformance: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lantern-conformance",
         abstract: "Run Lantern against the conformance corpora.",
-        subcommands: [Exposition.self, Relabel.self, PromQL.self, ParseBench.self]
+        subcommands: [Exposition.self, Relabel.self, PromQL.self, Kubernetes.self, ParseBench.self]
     )
 }
 

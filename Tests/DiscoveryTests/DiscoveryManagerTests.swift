@@ -87,6 +87,55 @@ struct DiscoveryManagerTests {
     }
 }
 
+/// A discoverer whose sends the test triggers.
+final class PushDiscoverer: Discoverer {
+    let sink = Mutex<AsyncStream<[TargetGroup]>.Continuation?>(nil)
+    func run(updates: AsyncStream<[TargetGroup]>.Continuation) async {
+        sink.withLock { $0 = updates }
+        while !Task.isCancelled { try? await Task.sleep(for: .seconds(60)) }
+    }
+    func push(_ groups: [TargetGroup]) { _ = sink.withLock { $0?.yield(groups) } }
+    var isRunning: Bool { sink.withLock { $0 != nil } }
+}
+
+extension DiscoveryManagerTests {
+    /// Prometheus-like throttle: a burst after a quiet period longer than the interval goes out
+    /// as one update right after it ends, not a whole interval later; within the interval of the
+    /// last send, updates wait.
+    @Test func aBurstAfterAQuietPeriodGoesOutOnceItEnds() async throws {
+        let d = PushDiscoverer()
+        let manager = DiscoveryManager(updateInterval: .seconds(2), settleDelay: .milliseconds(50), logger: logger) { _ in d }
+        let runner = Task { await manager.run() }
+        defer { runner.cancel() }
+        await manager.applyConfig(["job": [.staticGroups([])]])
+        #expect(await eventually { d.isRunning })
+        d.push([group("s", "host:0")])
+        _ = await waitFor(manager.syncStream) { $0["job"]?.first?.targets.first?["__address__"] == "host:0" }
+        try await Task.sleep(for: .milliseconds(2100))  // longer than the interval: the next change is not held back
+        for i in 1...200 { d.push([group("s", "host:\(i)")]) }
+        let burstEnd = ContinuousClock.now
+        let update = await waitFor(manager.syncStream) { $0["job"]?.first?.targets.first?["__address__"] != "host:0" }
+        let latency = ContinuousClock.now - burstEnd
+        #expect(update?["job"]?.first?.targets.first?["__address__"] == "host:200", "the whole burst in one update")
+        #expect(latency < .seconds(1), "took \(latency)")
+        // Right after a send, the next change waits for the interval.
+        let sent = ContinuousClock.now
+        d.push([group("s", "host:201")])
+        _ = await waitFor(manager.syncStream) { $0["job"]?.first?.targets.first?["__address__"] == "host:201" }
+        #expect(ContinuousClock.now - sent > .milliseconds(1500))
+    }
+}
+
+/// Polls `condition` until it holds or `timeout` passes.
+func eventually(timeout: Duration = .seconds(10), _ condition: () async -> Bool) async -> Bool {
+    let deadline = ContinuousClock.now + timeout
+    while ContinuousClock.now < deadline {
+        if await condition() { return true }
+        try? await Task.sleep(for: .milliseconds(20))
+    }
+    return await condition()
+}
+
 extension DiscoveryManager {
     var providerCount: Int { providersCountForTesting() }
 }

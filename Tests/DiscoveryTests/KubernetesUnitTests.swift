@@ -5,6 +5,7 @@ import Hummingbird
 import Logging
 import Model
 import NIOCore
+import KubernetesConformance
 import Testing
 @testable import Discovery
 

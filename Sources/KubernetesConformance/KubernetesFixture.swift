@@ -1,37 +1,31 @@
-import Foundation
-import Testing
+public import Foundation
 
 /// One case of the Kubernetes SD conformance corpus: `fixtures/<role>/<case>/`.
-struct KubernetesFixture: Sendable, CustomTestStringConvertible {
-    struct Group: Sendable {
-        var source: String
-        var labels: [String: String]
-        var targets: [[String: String]]
+public struct KubernetesFixture: Sendable, CustomStringConvertible {
+    /// One expected group.
+    public struct Group: Sendable {
+        public var source: String
+        public var labels: [String: String]
+        public var targets: [[String: String]]
     }
 
-    struct RequestExpectation: Sendable {
-        var path: String
-        var list: Bool
-        var watch: Bool
-        var query: [String: String]
+    /// One entry of `requests` in `expected.json`.
+    public struct RequestExpectation: Sendable {
+        public var path: String
+        public var list: Bool
+        public var watch: Bool
+        public var query: [String: String]
     }
 
-    let name: String
-    let directory: URL
-    var testDescription: String { name }
-
-    /// The corpus root: `LANTERN_CONFORMANCE_DIR`, else `<repo>/../shared/conformance`.
-    static var corpusRoot: URL {
-        if let dir = ProcessInfo.processInfo.environment["LANTERN_CONFORMANCE_DIR"], !dir.isEmpty {
-            return URL(fileURLWithPath: dir)
-        }
-        let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        return repo.deletingLastPathComponent().appendingPathComponent("shared/conformance")
-    }
+    /// `<role>/<case>`.
+    public let name: String
+    public let directory: URL
+    public var description: String { name }
 
     /// Every `<role>/<case>` directory with an `expected.json`, sorted.
-    static func all() -> [KubernetesFixture] {
-        let root = corpusRoot.appendingPathComponent("kubernetes/fixtures")
+    /// - Parameter directory: the conformance folder, its `kubernetes/` or its `kubernetes/fixtures/` sub-folder.
+    public static func all(in directory: URL) -> [KubernetesFixture] {
+        let root = fixturesFolder(directory)
         let fm = FileManager.default
         var out: [KubernetesFixture] = []
         for role in (try? fm.contentsOfDirectory(atPath: root.path))?.sorted() ?? [] {
@@ -46,13 +40,22 @@ struct KubernetesFixture: Sendable, CustomTestStringConvertible {
         return out
     }
 
+    /// The folder holding the `<role>/` directories.
+    static func fixturesFolder(_ directory: URL) -> URL {
+        let fm = FileManager.default
+        for candidate in [directory, directory.appendingPathComponent("fixtures"), directory.appendingPathComponent("kubernetes/fixtures")] {
+            if fm.fileExists(atPath: candidate.appendingPathComponent("node").path) { return candidate }
+        }
+        return directory.appendingPathComponent("kubernetes/fixtures")
+    }
+
     func read(_ file: String) throws -> Data { try Data(contentsOf: directory.appendingPathComponent(file)) }
 
-    func configYAML(apiServer: String) throws -> String {
+    public func configYAML(apiServer: String) throws -> String {
         String(decoding: try read("config.yaml"), as: UTF8.self).replacingOccurrences(of: "{{API_SERVER}}", with: apiServer)
     }
 
-    func collections() throws -> [String: KubernetesFakeAPIServer.Collection] {
+    public func collections() throws -> [String: KubernetesFakeAPIServer.Collection] {
         let doc = try JSONSerialization.jsonObject(with: read("objects.json")) as? [String: Any] ?? [:]
         var out: [String: KubernetesFakeAPIServer.Collection] = [:]
         for (path, value) in doc {
@@ -64,7 +67,7 @@ struct KubernetesFixture: Sendable, CustomTestStringConvertible {
     }
 
     /// The first list's resourceVersion per path (where watch 0 must start).
-    func firstListVersions() throws -> [String: String] {
+    public func firstListVersions() throws -> [String: String] {
         let doc = try JSONSerialization.jsonObject(with: read("objects.json")) as? [String: Any] ?? [:]
         var out: [String: String] = [:]
         for (path, value) in doc {
@@ -74,7 +77,7 @@ struct KubernetesFixture: Sendable, CustomTestStringConvertible {
         return out
     }
 
-    func script() throws -> (steps: [String: [Int: [KubernetesFakeAPIServer.Step]]], lines: Int) {
+    public func script() throws -> (steps: [String: [Int: [KubernetesFakeAPIServer.Step]]], lines: Int) {
         guard let data = try? read("watch.jsonl") else { return ([:], 0) }
         var steps: [String: [Int: [KubernetesFakeAPIServer.Step]]] = [:]
         var lines = 0
@@ -97,14 +100,14 @@ struct KubernetesFixture: Sendable, CustomTestStringConvertible {
         return (steps, lines)
     }
 
-    struct Expected {
-        var groups: [Group]
-        var requests: [RequestExpectation]
-        var forbiddenPaths: [String]
-        var requestHeaders: [String: String]
+    public struct Expected {
+        public var groups: [Group]
+        public var requests: [RequestExpectation]
+        public var forbiddenPaths: [String]
+        public var requestHeaders: [String: String]
     }
 
-    func expected() throws -> Expected {
+    public func expected() throws -> Expected {
         let doc = try JSONSerialization.jsonObject(with: read("expected.json")) as? [String: Any] ?? [:]
         let groups = (doc["groups"] as? [[String: Any]] ?? []).map { g in
             Group(source: g["source"] as? String ?? "", labels: g["labels"] as? [String: String] ?? [:],
