@@ -14,11 +14,11 @@ enum JSONValue: Sendable, Equatable, Decodable {
     /// Parses one JSON text.
     /// - Throws: `KubernetesError.malformed` when the bytes are not JSON.
     static func parse<Bytes: Collection<UInt8>>(_ bytes: Bytes) throws(KubernetesError) -> JSONValue {
-        do {
-            return try JSONDecoder().decode(JSONValue.self, from: Data(bytes))
-        } catch {
-            throw .malformed("invalid JSON: \(error)")
+        let result: Result<JSONValue, KubernetesError>? = bytes.withContiguousStorageIfAvailable { buffer in
+            Result { () throws(KubernetesError) in try JSONParser.parse(buffer) }
         }
+        if let result { return try result.get() }
+        return try Array(bytes).withUnsafeBufferPointer { buffer throws(KubernetesError) in try JSONParser.parse(buffer) }
     }
 
     init(from decoder: any Decoder) throws {
