@@ -6,6 +6,9 @@ struct JSONParser: ~Copyable {
     private let bytes: UnsafeBufferPointer<UInt8>
     private var i = 0
     private var depth = 0
+    /// Members of the objects being parsed, innermost last; each object is copied out at its
+    /// `}` into an exact-size array.
+    private var members: [JSONValue.Member] = []
     private static let maxDepth = 512
 
     /// Parses one JSON text (surrounding whitespace allowed).
@@ -54,9 +57,9 @@ struct JSONParser: ~Copyable {
 
     private mutating func object() throws(KubernetesError) -> JSONValue {
         try enter()
-        var out: [String: JSONValue] = [:]
+        let base = members.count
         skipSpace()
-        if i < bytes.count, bytes[i] == UInt8(ascii: "}") { i += 1; depth -= 1; return .object(out) }
+        if i < bytes.count, bytes[i] == UInt8(ascii: "}") { i += 1; depth -= 1; return .object([]) }
         while true {
             skipSpace()
             guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { throw fail("expected a key") }
@@ -64,13 +67,16 @@ struct JSONParser: ~Copyable {
             skipSpace()
             guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else { throw fail("expected ':'") }
             i += 1
-            out[key] = try value()
+            let v = try value()
+            members.append(JSONValue.Member(key: key, value: v))
             skipSpace()
             guard i < bytes.count else { throw fail("unexpected end") }
             if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
             guard bytes[i] == UInt8(ascii: "}") else { throw fail("expected ',' or '}'") }
             i += 1
             depth -= 1
+            let out = Array(members[base...])
+            members.removeSubrange(base...)
             return .object(out)
         }
     }
