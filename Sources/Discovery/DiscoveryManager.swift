@@ -4,7 +4,8 @@ public import Model
 /// Runs one provider per distinct discovery configuration and merges their groups into the
 /// per-job target sets the scrape manager consumes (Prometheus `discovery.Manager`).
 ///
-/// The first merged set goes out as soon as it exists; later ones at most once per
+/// The first merged set goes out as soon as it exists, and so does each new provider's first
+/// state (an empty set at `applyConfig` must not delay the real one by an interval); later ones at most once per
 /// `updateInterval` (5 s, as Prometheus's updater throttle), but without waiting when the last
 /// send is longer ago than that: a change after a quiet period goes out once the providers have
 /// been silent for `settleDelay` (so a burst of watch events becomes one update, not its first
@@ -24,6 +25,12 @@ public actor DiscoveryManager {
         var task: Task<Void, Never>?
         /// Whether the discoverer has sent its initial state yet.
         var hasReported = false
+
+        /// Keeps the newest group per source, in first-seen order.
+        mutating func record(_ update: [TargetGroup]) {
+            hasReported = true
+            for g in update where groups.updateValue(g, forKey: g.source) == nil { sourceOrder.append(g.source) }
+        }
     }
 
     /// The merged target sets, newest only.
@@ -41,6 +48,8 @@ public actor DiscoveryManager {
     private var stats = DiscoveryStats()
     /// Groups changed since the last send.
     private var dirty = false
+    /// A provider sent its first state since the last send: that goes out without throttling.
+    private var firstStatePending = false
     private var lastReceive = ContinuousClock.now
 
     /// - Parameters:
@@ -68,7 +77,7 @@ public actor DiscoveryManager {
             guard dirty else { continue }
             // Until every provider has sent its first state, sets go out at once (startup and
             // new providers are not held back); after that, at most one per interval.
-            if let last = lastSend, providers.values.allSatisfy(\.hasReported) {
+            if let last = lastSend, !firstStatePending, providers.values.allSatisfy(\.hasReported) {
                 let earliest = last + updateInterval
                 if ContinuousClock.now < earliest { try? await Task.sleep(until: earliest) }
                 await settle()
@@ -141,13 +150,12 @@ public actor DiscoveryManager {
     }
 
     private func receive(id: Int, _ groups: [TargetGroup]) {
-        guard var p = providers[id] else { return }
+        guard let reported = providers[id]?.hasReported else { return }
         stats.receivedUpdates += 1
-        p.hasReported = true
-        for g in groups {
-            if p.groups.updateValue(g, forKey: g.source) == nil { p.sourceOrder.append(g.source) }
-        }
-        providers[id] = p
+        if !reported { firstStatePending = true }
+        // Mutate in place: a copy of the provider would copy its whole group dictionary (COW)
+        // on every update, which is quadratic for a burst of single-group updates.
+        providers[id]?.record(groups)
         dirty = true
         lastReceive = .now
         wake.yield()
@@ -155,6 +163,7 @@ public actor DiscoveryManager {
 
     private func send() {
         dirty = false
+        firstStatePending = false
         let sets = allGroups()
         stats.discoveredTargets = sets.mapValues { $0.reduce(0) { $0 + $1.targets.count } }
         if case .dropped = syncContinuation.yield(sets) { stats.delayedUpdates += 1 }

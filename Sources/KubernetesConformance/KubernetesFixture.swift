@@ -100,7 +100,8 @@ public struct KubernetesFixture: Sendable, CustomStringConvertible {
         return (steps, lines)
     }
 
-    public struct Expected {
+    /// `expected.json`: final groups and the request log's expectations.
+    public struct Expected: Sendable {
         public var groups: [Group]
         public var requests: [RequestExpectation]
         public var forbiddenPaths: [String]

@@ -1,6 +1,9 @@
 import Config
 import Discovery
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import KubernetesConformance
 import Logging
 import Model
@@ -13,6 +16,9 @@ import Model
 // server writes a burst of N watch events (MODIFIED, each pod gets label burst=1) in one chunk.
 // Reported: the time from the burst's last byte written to the socket until the manager's
 // merged update containing every change, and the process's resident memory.
+
+/// Prints a line unbuffered (stdout may be a pipe).
+func say(_ line: String) { FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
 
 func argument(_ name: String, default value: Int) -> Int {
     let args = CommandLine.arguments
@@ -36,6 +42,13 @@ func pod(_ i: Int, rv: Int, burst: Bool) -> String {
     return #"{"metadata":{"name":"pod-\#(i)","namespace":"\#(ns)","uid":"uid-\#(i)","resourceVersion":"\#(rv)","labels":{"app":"app-\#(i % 100)","pod-template-hash":"abc\#(i % 7)"\#(extra)},"annotations":{"prometheus.io/scrape":"true","prometheus.io/port":"8080"},"ownerReferences":[{"kind":"ReplicaSet","name":"rs-\#(i % 100)","controller":true}]},"spec":{"nodeName":"node-\#(i % 100)","containers":[{"name":"app","image":"registry/app:1","ports":[{"name":"http","containerPort":8080,"protocol":"TCP"}]}]},"status":{"phase":"Running","podIP":"\#(ip)","hostIP":"192.168.0.\#(i % 100)","conditions":[{"type":"Ready","status":"True"}]}}"#
 }
 
+/// glibc's `malloc_trim(0)` (not in the Glibc module map): returns freed arena memory to the OS.
+func trimMalloc() {
+    guard let sym = dlsym(nil, "malloc_trim") else { return }
+    typealias Trim = @convention(c) (Int) -> Int32
+    _ = unsafeBitCast(sym, to: Trim.self)(0)
+}
+
 func fmt(_ d: Duration) -> String { String(format: "%.1f ms", Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15) }
 func mib(_ v: Double) -> String { String(format: "%.1f MiB", v) }
 
@@ -57,11 +70,11 @@ func runBench() async throws {
     let api = KubernetesFakeAPIServer(collections: [path: .init(lists: [list])])
     try await api.start()
     let baseline = residentMiB()
-    print("pods \(pods), burst events \(events) (\(burst.count / 1024) KiB), update interval \(interval)")
-    print("RSS before discovery (fake server and its data loaded): \(mib(baseline.rss))")
+    say("pods \(pods), burst events \(events) (\(burst.count / 1024) KiB), update interval \(interval)")
+    say("RSS before discovery (fake server and its data loaded): \(mib(baseline.rss))")
 
     var logger = Logger(label: "k8s-bench")
-    logger.logLevel = .warning
+    logger.logLevel = ProcessInfo.processInfo.environment["BENCH_DEBUG"] != nil ? .debug : .warning
     let manager = DiscoveryManager(updateInterval: interval, logger: logger)
     let runner = Task { await manager.run() }
     let config = try KubernetesCaseRunner.parseConfig("api_server: \(api.baseURL)\nrole: pod")
@@ -74,33 +87,49 @@ func runBench() async throws {
     }
     let listed = ContinuousClock.now
     let afterList = residentMiB()
-    print("initial update (\(pods) groups): \(fmt(listed - start)) after start; RSS \(mib(afterList.rss))")
+    say("initial update (\(pods) groups): \(fmt(listed - start)) after start; RSS \(mib(afterList.rss))")
 
     // Nothing is sent for a whole interval: the burst's update must not wait for the throttle.
     try await Task.sleep(for: interval + .milliseconds(500))
+    if ProcessInfo.processInfo.environment["BENCH_DEBUG"] != nil {
+        Task {
+            while true {
+                try await Task.sleep(for: .milliseconds(500))
+                let received = await manager.metrics().first { $0.name == "lantern_sd_received_updates_total" }?.samples.first?.value ?? 0
+                say("received \(received), requests \(api.requests.map { "\($0.isWatch ? "W" : "L") \($0.query["resourceVersion"] ?? "")" })")
+            }
+        }
+    }
     api.emit(path: path, burst)
     let emitted = ContinuousClock.now
     var delivered: ContinuousClock.Instant?
     var merged: [TargetGroup] = []
     while let sets = await updates.next() {
         let groups = sets["bench"] ?? []
-        if groups.first(where: { $0.source == lastSource })?.targets.first?["__meta_kubernetes_pod_label_burst"] == "1" {
+        if ProcessInfo.processInfo.environment["BENCH_DEBUG"] != nil {
+            say("update: \(groups.count) groups, \(groups.filter { $0.labels["__meta_kubernetes_pod_label_burst"] == "1" }.count) changed, written \(String(describing: api.pushedWrittenAt))")
+        }
+        if groups.first(where: { $0.source == lastSource })?.labels["__meta_kubernetes_pod_label_burst"] == "1" {
             delivered = .now
             merged = groups
             break
         }
     }
     guard let delivered, let written = api.pushedWrittenAt else { fatalError("no merged update") }
-    let withBurst = merged.filter { $0.targets.first?["__meta_kubernetes_pod_label_burst"] == "1" }.count
+    let withBurst = merged.filter { $0.labels["__meta_kubernetes_pod_label_burst"] == "1" }.count
     let after = residentMiB()
-    print("burst written to the socket \(fmt(written - emitted)) after queueing")
-    print("merged update with \(withBurst)/\(changedPods) changed pods: \(fmt(delivered - written)) after the burst's last byte")
-    print("RSS with that state: \(mib(after.rss)) (peak \(mib(after.peak))), discovery share \(mib(after.rss - baseline.rss))")
+    say("burst written to the socket \(fmt(written - emitted)) after queueing")
+    say("merged update with \(withBurst)/\(changedPods) changed pods: \(fmt(delivered - written)) after the burst's last byte")
+    say("RSS with that state: \(mib(after.rss)) (peak \(mib(after.peak))), discovery share \(mib(after.rss - baseline.rss))")
+    // Freed memory glibc keeps in its arenas (parsing garbage) is not state; show it separately.
+    trimMalloc()
+    let trimmed = residentMiB()
+    say("RSS after malloc_trim(0): \(mib(trimmed.rss)), discovery share \(mib(trimmed.rss - baseline.rss))")
     let families = await manager.metrics()
-    for f in families where f.name == "lantern_sd_received_updates_total" { print("\(f.name) \(f.samples.first?.value ?? 0)") }
+    for f in families where f.name == "lantern_sd_received_updates_total" { say("\(f.name) \(f.samples.first?.value ?? 0)") }
     runner.cancel()
     await api.stop()
-    if withBurst != changedPods { print("FAIL: the merged update misses changes"); exit(1) }
+    if withBurst != changedPods { say("FAIL: the merged update misses changes"); exit(1) }
 }
 
 try await runBench()

@@ -126,6 +126,25 @@ extension DiscoveryManagerTests {
     }
 }
 
+extension DiscoveryManagerTests {
+    /// The set sent at `applyConfig` (before the provider reported) must not hold back the
+    /// provider's first state for an interval.
+    @Test func aProvidersFirstStateIsNotThrottled() async throws {
+        let d = PushDiscoverer()
+        let manager = DiscoveryManager(updateInterval: .seconds(5), logger: logger) { _ in d }
+        let runner = Task { await manager.run() }
+        defer { runner.cancel() }
+        await manager.applyConfig(["job": [.staticGroups([])]])
+        #expect(await eventually { d.isRunning })
+        try await Task.sleep(for: .milliseconds(100))
+        let pushed = ContinuousClock.now
+        d.push([group("s", "host:1")])
+        let update = await waitFor(manager.syncStream) { $0["job"]?.isEmpty == false }
+        #expect(update != nil)
+        #expect(ContinuousClock.now - pushed < .seconds(2))
+    }
+}
+
 /// Polls `condition` until it holds or `timeout` passes.
 func eventually(timeout: Duration = .seconds(10), _ condition: () async -> Bool) async -> Bool {
     let deadline = ContinuousClock.now + timeout

@@ -5,6 +5,7 @@ import KubernetesConformance
 import Logging
 import Model
 import NIOCore
+import Server
 import Storage
 import Testing
 
@@ -142,6 +143,9 @@ struct KubernetesEndToEndTests {
         #expect(up.first?.allSamples().last?.v.isStaleMarker == true)
         let stillA = try await select(demo, Matcher(.equal, "pod", "web-a")).first?.allSamples().last?.v
         #expect(stillA == 42, "the other pod keeps being scraped")
+
+        // Discovery requests identify the server and version.
+        #expect(api.requests.allSatisfy { $0.headers["user-agent"] == "lantern/\(BuildInfo.version)" }, "\(api.requests.first?.headers["user-agent"] ?? "none")")
 
         lantern.signal(SIGTERM)
         #expect(await lantern.waitForExit() == 0)

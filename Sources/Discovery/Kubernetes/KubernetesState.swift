@@ -17,6 +17,10 @@ struct KubernetesState {
     private var dependents: [DependencyKey: Set<String>] = [:]
     private var dependencies: [String: Set<DependencyKey>] = [:]
     private var emitted: [String: TargetGroup] = [:]
+    /// One shared instance of every label name: the `__meta_kubernetes_*` names are built anew
+    /// for each object, and names longer than 15 bytes are heap strings. Names are bounded by
+    /// the label keys in use, so the set stays small.
+    private var names: Set<String> = []
 
     /// - Parameter resources: the resource of each informer, indexed by informer id.
     init(role: KubernetesSDConfig.Role, attach: KubernetesSDConfig.AttachMetadata, resources: [Resource]) {
@@ -88,12 +92,20 @@ struct KubernetesState {
         // not copy it on write.
         let caches = self.caches, resources = self.resources
         var ctx = RoleContext(attach: attach) { Self.lookup($0, caches, resources) }
-        let group = role.build(object, &ctx)
+        let built = role.build(object, &ctx)
         setDependencies(of: key, ctx.dependencies)
-        guard let group else { return nil }
+        guard let built else { return nil }
+        var targets: [Labels] = []
+        targets.reserveCapacity(built.targets.count)
+        for t in built.targets { targets.append(intern(t)) }
+        let group = TargetGroup(source: built.source, targets: targets, labels: intern(built.labels))
         if !force, emitted[key] == group { return nil }
         emitted[key] = group
         return group
+    }
+
+    private mutating func intern(_ labels: Labels) -> Labels {
+        Labels(sortedUnique: labels.pairs.map { Label(name: names.insert($0.name).memberAfterInsert, value: $0.value) })
     }
 
     private mutating func setDependencies(of key: String, _ new: Set<DependencyKey>) {
