@@ -24,11 +24,22 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.3.0"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.28.0"),
     ],
     targets: [
         // C libraries: one small system-library target each.
         .systemLibrary(name: "CSQLite", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CSnappy", providers: [.apt(["libsnappy-dev"])]),
+
+        // Prometheus's remote read/write protocol (prompb): generated messages + snappy framing.
+        .target(
+            name: "Prompb",
+            dependencies: ["CSnappy", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            exclude: ["proto"],
+            swiftSettings: swiftSettings
+        ),
 
         // The SQLite schema, embedded in the binary.
         .target(
@@ -47,7 +58,7 @@ let package = Package(
         ),
         .target(
             name: "Storage",
-            dependencies: ["Model", "CSQLite", "Migrations", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["Model", "CSQLite", "Migrations", "CCurl", "Prompb", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -68,7 +79,7 @@ let package = Package(
         .target(
             name: "Server",
             dependencies: [
-                "Model", "Config", "Storage", "Discovery", "Scrape", "Query",
+                "Model", "Config", "Storage", "Discovery", "Scrape", "Query", "Prompb",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -81,7 +92,7 @@ let package = Package(
         .executableTarget(
             name: "lantern",
             dependencies: [
-                "Server", "Config", "Storage", "Model",
+                "Server", "Config", "Storage", "Model", "Query", "CZlib", "CCurl",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -89,7 +100,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "lantern-bench",
-            dependencies: ["Storage", "Model", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["Storage", "Model", "Query", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         // Child process of StorageTests' durability test: commits, acknowledges, gets SIGKILLed.
@@ -124,6 +135,11 @@ let package = Package(
         .testTarget(name: "ScrapeTests", dependencies: ["Scrape", "Model", "Config"], swiftSettings: swiftSettings),
         .testTarget(name: "QueryTests", dependencies: ["Query", "Storage", "Model"], swiftSettings: swiftSettings),
         .testTarget(
+            name: "ExportTests",
+            dependencies: ["Query", "Storage", "Model", "Prompb", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "IntegrationTests",
             dependencies: [
                 "Scrape", "Storage", "Config", "Model",
@@ -135,7 +151,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ServerTests",
-            dependencies: ["Server", "Config", "Storage", "Model", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["Server", "Config", "Storage", "Model", "Prompb", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
     ]

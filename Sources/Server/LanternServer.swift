@@ -39,6 +39,7 @@ public struct LanternServer: Sendable {
             actions: LifecycleActions(reload: { await core.reload() }, quit: { await shutdown.fire() })
         )
         TargetsAPI.add(to: router) { await core.scrapeManager }
+        ExportAPI.add(to: router) { await core.openStorageHandle }
         let logger = self.logger
         let app = Application(
             router: router,

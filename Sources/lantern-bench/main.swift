@@ -1,7 +1,8 @@
 // lantern-bench: storage figures for docs/PERFORMANCE.md. Build and run in release mode:
 //   swift build -c release --product lantern-bench && .build/release/lantern-bench
 // Flags: --series N (default 100000), --rounds N (samples per series, default 100),
-//        --compress-series N (default 10000), --runs N (default 3), --dir PATH, --quick.
+//        --compress-series N (default 10000), --runs N (default 3), --dir PATH, --quick,
+//        --export [SERIES SAMPLES] (CSV export throughput; give --runs/--dir first).
 import Logging
 import Model
 import Storage
@@ -33,6 +34,12 @@ while let a = args.next() {
         let n = s.collectMetrics().first { $0.name == "lantern_tsdb_head_series" }!.value
         print("head RSS per series after open: \(fmt(Double(after - before) / n, 0)) B (\(Int(n)) series, \(fmt(Double(after - before) / 1e6, 1)) MB)")
         try await s.close()
+        exit(0)
+    case "--export":
+        // CSV export throughput: --export [series] [samples per series].
+        let n = Int(args.next() ?? "") ?? 2_000
+        let per = Int(args.next() ?? "") ?? 2_500
+        try await ExportBench.run(dir: dir, series: n, samplesPerSeries: per, runs: runs)
         exit(0)
     case "--quick": series = 10_000; rounds = 30; compressSeries = 2_000; runs = 2
     default: print("unknown flag \(a)"); exit(2)

@@ -1,0 +1,149 @@
+public import Model
+
+/// The bytes of an export on their way out: fills a buffer and hands it to `flush` whenever it
+/// passes `flushSize`, so an export of any length holds one buffer. Not Sendable; one per export.
+public struct ExportBuffer {
+    /// Bytes not yet flushed.
+    public private(set) var bytes: [UInt8] = []
+    let flushSize: Int
+    let flush: ([UInt8]) async throws -> Void
+    /// Total bytes handed to `flush`.
+    public private(set) var written = 0
+    private var dayCache: (day: Int64, text: [UInt8]) = (.min, [])
+
+    /// - Parameters:
+    ///   - flushSize: bytes to collect before a flush (default 256 KiB).
+    ///   - flush: receives each full buffer; its errors (a closed pipe, a full disk) end the export.
+    public init(flushSize: Int = 1 << 18, flush: @escaping ([UInt8]) async throws -> Void) {
+        self.flushSize = flushSize
+        self.flush = flush
+        bytes.reserveCapacity(flushSize + 4096)
+    }
+
+    /// Flushes when the buffer is full.
+    @inline(__always)
+    public mutating func flushIfFull() async throws {
+        if bytes.count >= flushSize { try await flushNow() }
+    }
+
+    /// Hands everything buffered to `flush`.
+    public mutating func flushNow() async throws {
+        guard !bytes.isEmpty else { return }
+        try await flush(bytes)
+        written += bytes.count
+        bytes.removeAll(keepingCapacity: true)
+    }
+
+    @inline(__always) mutating func append(_ b: UInt8) { bytes.append(b) }
+    @inline(__always) mutating func append(_ b: [UInt8]) { bytes.append(contentsOf: b) }
+    @inline(__always) mutating func append(_ s: String) { bytes.append(contentsOf: s.utf8) }
+
+    /// Decimal digits of `v`.
+    @inline(__always)
+    mutating func appendInt(_ v: Int64) {
+        if v < 0 {
+            bytes.append(UInt8(ascii: "-"))
+            if v == .min { append("9223372036854775808"); return }
+        }
+        var x = UInt64(v.magnitude)
+        var tmp: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes of scratch on the stack
+        let n = withUnsafeMutableBytes(of: &tmp) { raw -> Int in
+            var i = 24
+            repeat { i -= 1; raw[i] = UInt8(ascii: "0") + UInt8(x % 10); x /= 10 } while x > 0
+            bytes.append(contentsOf: raw[i...])
+            return 24 - i
+        }
+        _ = n
+    }
+
+    /// A float printed so that parsing it gives the same double back: integers up to 2^53
+    /// plainly, other values as Go's `%g` with shortest digits; `NaN`, `+Inf`, `-Inf`.
+    @inline(__always)
+    mutating func appendValue(_ v: Double) {
+        if v.isFinite, v == v.rounded(.towardZero), abs(v) < 9_007_199_254_740_992, !(v == 0 && v.sign == .minus) {
+            appendInt(Int64(v))
+        } else {
+            append(FloatFormat.goG(v))
+        }
+    }
+
+    /// `2024-05-01T12:00:00.000Z`; the date part is cached per day.
+    mutating func appendRFC3339(_ t: Timestamp) {
+        var ms = t % 1000, secs = t / 1000
+        if ms < 0 { ms += 1000; secs -= 1 }
+        var day = secs / 86400, rem = secs % 86400
+        if rem < 0 { rem += 86400; day -= 1 }
+        if dayCache.day != day {
+            let full = TimeFormat.rfc3339Millis(day * 86_400_000)
+            dayCache = (day, Array(full.utf8.prefix(11)))  // "YYYY-MM-DDT"
+        }
+        bytes.append(contentsOf: dayCache.text)
+        two(rem / 3600); bytes.append(UInt8(ascii: ":"))
+        two(rem / 60 % 60); bytes.append(UInt8(ascii: ":"))
+        two(rem % 60); bytes.append(UInt8(ascii: "."))
+        bytes.append(UInt8(ascii: "0") + UInt8(ms / 100))
+        bytes.append(UInt8(ascii: "0") + UInt8(ms / 10 % 10))
+        bytes.append(UInt8(ascii: "0") + UInt8(ms % 10))
+        bytes.append(UInt8(ascii: "Z"))
+    }
+
+    @inline(__always) private mutating func two(_ v: Int64) {
+        bytes.append(UInt8(ascii: "0") + UInt8(v / 10))
+        bytes.append(UInt8(ascii: "0") + UInt8(v % 10))
+    }
+
+    /// A timestamp in `unit`.
+    mutating func appendTime(_ t: Timestamp, _ unit: ExportColumn.TimeUnit) {
+        switch unit {
+        case .unixMillis: appendInt(t)
+        case .unixNanos: appendInt(t &* 1_000_000)
+        case .rfc3339: appendRFC3339(t)
+        case .unixSeconds:
+            var ms = t % 1000, s = t / 1000
+            if ms < 0 { ms += 1000; s -= 1 }
+            appendInt(s)
+            if ms != 0 {
+                bytes.append(UInt8(ascii: "."))
+                var digits = [UInt8(ascii: "0") + UInt8(ms / 100), UInt8(ascii: "0") + UInt8(ms / 10 % 10), UInt8(ascii: "0") + UInt8(ms % 10)]
+                while digits.last == UInt8(ascii: "0") { digits.removeLast() }
+                bytes.append(contentsOf: digits)
+            }
+        }
+    }
+}
+
+/// RFC 4180 and JSON string encoding.
+enum TextEscape {
+    /// A CSV field: quoted when it holds a comma, quote, CR or LF; quotes doubled.
+    static func csvField(_ s: String) -> [UInt8] {
+        let u = Array(s.utf8)
+        guard u.contains(where: { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 10 || $0 == 13 }) else { return u }
+        var out: [UInt8] = [UInt8(ascii: "\"")]
+        for b in u {
+            if b == UInt8(ascii: "\"") { out.append(b) }
+            out.append(b)
+        }
+        out.append(UInt8(ascii: "\""))
+        return out
+    }
+
+    /// A JSON string literal, quotes included.
+    static func jsonString(_ s: String) -> [UInt8] {
+        var out: [UInt8] = [UInt8(ascii: "\"")]
+        for b in s.utf8 {
+            switch b {
+            case UInt8(ascii: "\""): out += [92, 34]
+            case 92: out += [92, 92]
+            case 10: out += [92, UInt8(ascii: "n")]
+            case 13: out += [92, UInt8(ascii: "r")]
+            case 9: out += [92, UInt8(ascii: "t")]
+            case 0..<32:
+                let hex = Array("0123456789abcdef".utf8)
+                out += [92, UInt8(ascii: "u"), 48, 48, hex[Int(b >> 4)], hex[Int(b & 15)]]
+            default: out.append(b)
+            }
+        }
+        out.append(UInt8(ascii: "\""))
+        return out
+    }
+}
