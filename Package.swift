@@ -58,7 +58,7 @@ let package = Package(
         ),
         .target(
             name: "Storage",
-            dependencies: ["Model", "CSQLite", "Migrations", "CCurl", "Prompb", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["Model", "CSQLite", "Migrations", "CCurl", "Prompb", .product(name: "SwiftProtobuf", package: "swift-protobuf"), .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -80,6 +80,7 @@ let package = Package(
             name: "Server",
             dependencies: [
                 "Model", "Config", "Storage", "Discovery", "Scrape", "Query", "Prompb",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -151,7 +152,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ServerTests",
-            dependencies: ["Server", "Config", "Storage", "Model", "Prompb", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["Server", "Config", "Storage", "Model", "Prompb", .product(name: "SwiftProtobuf", package: "swift-protobuf"), .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
     ]

@@ -40,6 +40,8 @@ public struct LanternServer: Sendable {
         )
         TargetsAPI.add(to: router) { await core.scrapeManager }
         ExportAPI.add(to: router) { await core.openStorageHandle }
+        RemoteReadAPI.add(to: router) { await core.openStorageHandle }
+        FederateAPI.add(to: router) { await core.openStorageHandle }
         let logger = self.logger
         let app = Application(
             router: router,

@@ -56,14 +56,47 @@ public struct ExportBuffer {
         _ = n
     }
 
-    /// A float printed so that parsing it gives the same double back: integers up to 2^53
-    /// plainly, other values as Go's `%g` with shortest digits; `NaN`, `+Inf`, `-Inf`.
+    /// A float printed so that parsing it gives the same double back: plain decimals when
+    /// at most 6 fraction digits represent it exactly enough to round-trip (`12.5`, `0.001`),
+    /// otherwise Go's `%g` with shortest digits (`1e+300`, `3.3333333333333335`); `NaN`,
+    /// `+Inf`, `-Inf` for the specials.
     @inline(__always)
     mutating func appendValue(_ v: Double) {
-        if v.isFinite, v == v.rounded(.towardZero), abs(v) < 9_007_199_254_740_992, !(v == 0 && v.sign == .minus) {
-            appendInt(Int64(v))
-        } else {
-            append(FloatFormat.goG(v))
+        let a = abs(v)
+        if a < 1e15, v.isFinite, !(v == 0 && v.sign == .minus) {
+            if v == v.rounded(.towardZero) { appendInt(Int64(v)); return }
+            if a >= 1e-4, a < 1e9 {
+                var scale = 10.0
+                for k in 1...6 {
+                    let scaled = (v * scale).rounded()
+                    if scaled / scale == v {
+                        appendDecimal(Int64(scaled), fractionDigits: k)
+                        return
+                    }
+                    scale *= 10
+                }
+            }
+        }
+        append(FloatFormat.goG(v))
+    }
+
+    /// `units / 10^k` in plain decimal, trailing zeros dropped.
+    private mutating func appendDecimal(_ units: Int64, fractionDigits k: Int) {
+        var u = units.magnitude
+        var k = k
+        while k > 0, u % 10 == 0 { u /= 10; k -= 1 }
+        if units < 0 { bytes.append(UInt8(ascii: "-")) }
+        var p: UInt64 = 1
+        for _ in 0..<k { p *= 10 }
+        appendInt(Int64(u / p))
+        if k > 0 {
+            bytes.append(UInt8(ascii: "."))
+            var frac = u % p
+            var digits: (UInt64, UInt64) = (0, 0)
+            withUnsafeMutableBytes(of: &digits) { raw in
+                for i in stride(from: k - 1, through: 0, by: -1) { raw[i] = UInt8(ascii: "0") + UInt8(frac % 10); frac /= 10 }
+                bytes.append(contentsOf: raw[0..<k])
+            }
         }
     }
 

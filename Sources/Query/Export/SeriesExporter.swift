@@ -44,6 +44,13 @@ public struct ExportRequest: Sendable {
     }
 }
 
+/// A run of a CSV row: constant bytes (labels, separators) or a per-sample field.
+enum CSVSegment {
+    case bytes([UInt8])
+    case value
+    case time(ExportColumn.TimeUnit)
+}
+
 /// Counts of an export so far.
 public struct ExportStats: Sendable, Equatable {
     public var series = 0
@@ -98,30 +105,34 @@ public enum SeriesExporter {
         return stats
     }
 
-    /// One row per sample; the label cells are encoded once per series.
+    /// One row per sample. Label cells and separators are encoded once per series and merged
+    /// into runs of constant bytes, so a row is a few appends.
     static func writeCSV(_ s: Series, columns: [ExportColumn], includeStale: Bool, into out: inout ExportBuffer) async throws -> Int {
-        enum Cell { case bytes([UInt8]), value, time(ExportColumn.TimeUnit) }
-        let cells: [Cell] = columns.map { c in
+        var segments: [CSVSegment] = []
+        var constant: [UInt8] = []
+        for (i, c) in columns.enumerated() {
+            if i > 0 { constant.append(UInt8(ascii: ",")) }
             switch c {
-            case .metricName: return .bytes(TextEscape.csvField(s.labels.metricName ?? ""))
-            case .label(let n): return .bytes(TextEscape.csvField(s.labels[n] ?? ""))
-            case .value: return .value
-            case .timestamp(let u): return .time(u)
+            case .metricName: constant += TextEscape.csvField(s.labels.metricName ?? "")
+            case .label(let n): constant += TextEscape.csvField(s.labels[n] ?? "")
+            case .value, .timestamp:
+                if !constant.isEmpty { segments.append(.bytes(constant)); constant = [] }
+                if case .timestamp(let u) = c { segments.append(.time(u)) } else { segments.append(.value) }
             }
         }
+        constant.append(10)
+        segments.append(.bytes(constant))
         var it = s.makeIterator()
         var n = 0
         while let sample = it.next() {
             if !includeStale, sample.v.isStaleMarker { continue }
-            for i in cells.indices {
-                if i > 0 { out.append(UInt8(ascii: ",")) }
-                switch cells[i] {
+            for seg in segments {
+                switch seg {
                 case .bytes(let b): out.append(b)
                 case .value: out.appendValue(sample.v)
                 case .time(let u): out.appendTime(sample.t, u)
                 }
             }
-            out.append(10)
             n += 1
             if out.bytes.count >= out.flushSize { try await out.flushNow() }
         }
