@@ -9,11 +9,17 @@ import Storage
 /// into a sink that only counts bytes (the CLI's write(2) to a file is measured separately).
 enum ExportBench {
     static func run(dir: String, series: Int, samplesPerSeries: Int, runs: Int) async throws {
-        try? FileManager.default.removeItem(atPath: dir + "/export.db")
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        let path = dir + "/export.db"
+        let path = dir + "/export-\(series)x\(samplesPerSeries).db"
         let quiet = Logger(label: "bench", factory: { _ in SwiftLogNoOpLogHandler() })
-        let storage = try await SQLiteStorage.open(path: path, logger: quiet)
+        if !FileManager.default.fileExists(atPath: path) { try await create(path: path, series: series, samplesPerSeries: samplesPerSeries, logger: quiet) }
+        try await measure(path: path, total: series * samplesPerSeries, runs: runs, logger: quiet, series: series, samplesPerSeries: samplesPerSeries)
+    }
+
+    /// Writes the workload once (reused by later runs with the same dimensions).
+    static func create(path: String, series: Int, samplesPerSeries: Int, logger quiet: Logger) async throws {
+        try? FileManager.default.removeItem(atPath: path + ".tmp")
+        let storage = try await SQLiteStorage.open(path: path + ".tmp", logger: quiet)
         var rng = SystemRandomNumberGenerator()
         let labels = (0..<series).map { i in
             Labels(("__name__", "node_cpu_seconds_total"), ("cpu", "\(i % 64)"), ("instance", "host-\(i / 64):9100"), ("job", "node"), ("mode", "user"))
@@ -29,7 +35,10 @@ enum ExportBench {
         }
         try await storage.flushHead()
         try await storage.close()
-        let total = series * samplesPerSeries
+        try FileManager.default.moveItem(atPath: path + ".tmp", toPath: path)
+    }
+
+    static func measure(path: String, total: Int, runs: Int, logger quiet: Logger, series: Int, samplesPerSeries: Int) async throws {
         var rates: [Double] = []
         for _ in 0..<runs {
             let reader = try await SQLiteStorage.openReadOnly(path: path, logger: quiet)
@@ -56,7 +65,7 @@ enum ExportBench {
     /// User + system CPU time of this process (the machine is shared: wall time varies with load).
     static func cpuSeconds() -> Double {
         var u = rusage()
-        getrusage(RUSAGE_SELF, &u)
+        getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &u)
         return Double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + Double(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6
     }
 }

@@ -59,6 +59,26 @@ import Testing
         #expect(rows[5] == "NaN,1700000000.005,1700000000005")
     }
 
+    @Test func everyValueRoundTripsBitExact() async throws {
+        var rng = SystemRandomNumberGenerator()
+        var values: [Double] = [0, 1, -1, 0.1, 1e-4, 9.999e-5, 123.456, 1e15, 1e15 + 0.5, 9_007_199_254_740_993, .leastNonzeroMagnitude, .greatestFiniteMagnitude, 12345.670000000002]
+        for _ in 0..<20_000 {
+            switch Int.random(in: 0..<3, using: &rng) {
+            case 0: values.append(Double(bitPattern: UInt64.random(in: 0..<0x7FF0_0000_0000_0000, using: &rng)) * (Bool.random(using: &rng) ? 1 : -1))
+            case 1: values.append(Double(Int.random(in: -1_000_000...1_000_000, using: &rng)) / 100)
+            default: values.append(Double.random(in: -1e6...1e6, using: &rng))
+            }
+        }
+        let series = Series(labels: Labels(("__name__", "v")), samples: values.enumerated().map { Sample(t: Timestamp($0.offset), v: $0.element) })
+        let out = try await export(ExportRequest(selectors: [[try Matcher(.equal, "__name__", "v")]], start: 0, end: .max, format: .csv(columns: [.value], header: false)), FixedQuerier(series: [series]))
+        let parsed = out.split(separator: "\n").map { Double(String($0)) }
+        #expect(parsed.count == values.count)
+        for (p, v) in zip(parsed, values) where p?.bitPattern != v.bitPattern {
+            Issue.record("\(v) printed as \(String(describing: p))")
+            break
+        }
+    }
+
     @Test func jsonLinesMatchVictoriaMetrics() async throws {
         let q = FixedQuerier(series: [Series(labels: Labels(("__name__", "up"), ("job", "a\"b")), samples: [Sample(t: 1000, v: 1), Sample(t: 2000, v: .nan), Sample(t: 3000, v: StaleNaN.value)])])
         let out = try await export(ExportRequest(selectors: [[try Matcher(.equal, "__name__", "up")]], start: 0, end: .max, format: .jsonLines), q)

@@ -36,6 +36,7 @@ public struct ExportBuffer {
 
     @inline(__always) mutating func append(_ b: UInt8) { bytes.append(b) }
     @inline(__always) mutating func append(_ b: [UInt8]) { bytes.append(contentsOf: b) }
+    @inline(__always) mutating func append(_ b: UnsafeBufferPointer<UInt8>) { bytes.append(contentsOf: b) }
     @inline(__always) mutating func append(_ s: String) { bytes.append(contentsOf: s.utf8) }
 
     /// Decimal digits of `v`.
@@ -58,7 +59,7 @@ public struct ExportBuffer {
 
     /// A float printed so that parsing it gives the same double back: plain decimals when
     /// at most 6 fraction digits represent it exactly enough to round-trip (`12.5`, `0.001`),
-    /// otherwise Go's `%g` with shortest digits (`1e+300`, `3.3333333333333335`); `NaN`,
+    /// otherwise the shortest round-tripping digits (`1e+300`, `3.3333333333333335`); `NaN`,
     /// `+Inf`, `-Inf` for the specials.
     @inline(__always)
     mutating func appendValue(_ v: Double) {
@@ -77,7 +78,11 @@ public struct ExportBuffer {
                 }
             }
         }
-        append(FloatFormat.goG(v))
+        if v.isNaN { append("NaN"); return }
+        if v.isInfinite { append(v > 0 ? "+Inf" : "-Inf"); return }
+        // Swift's description is the shortest round-tripping form (`1e-05`, `12345.670000000002`).
+        var d = v.description
+        d.withUTF8 { bytes.append(contentsOf: $0) }
     }
 
     /// `units / 10^k` in plain decimal, trailing zeros dropped.

@@ -44,11 +44,14 @@ public struct ExportRequest: Sendable {
     }
 }
 
-/// A run of a CSV row: constant bytes (labels, separators) or a per-sample field.
-enum CSVSegment {
-    case bytes([UInt8])
-    case value
-    case time(ExportColumn.TimeUnit)
+/// A run of a CSV row: a range of the series' constant bytes (labels, separators) or a
+/// per-sample field. Plain data, so iterating it costs no reference counting.
+struct CSVSegment {
+    enum Kind { case bytes, value, time }
+    var kind: Kind
+    var start = 0
+    var end = 0
+    var unit: ExportColumn.TimeUnit = .unixMillis
 }
 
 /// Counts of an export so far.
@@ -105,36 +108,51 @@ public enum SeriesExporter {
         return stats
     }
 
-    /// One row per sample. Label cells and separators are encoded once per series and merged
-    /// into runs of constant bytes, so a row is a few appends.
+    /// One row per sample. Label cells and separators are encoded once per series into one
+    /// byte array; a row is a few appends of its ranges (plain-data segments: no reference
+    /// counting per row).
     static func writeCSV(_ s: Series, columns: [ExportColumn], includeStale: Bool, into out: inout ExportBuffer) async throws -> Int {
+        var constants: [UInt8] = []
         var segments: [CSVSegment] = []
-        var constant: [UInt8] = []
+        var runStart = 0
+        func closeRun() {
+            if constants.count > runStart { segments.append(CSVSegment(kind: .bytes, start: runStart, end: constants.count)) }
+            runStart = constants.count
+        }
         for (i, c) in columns.enumerated() {
-            if i > 0 { constant.append(UInt8(ascii: ",")) }
+            if i > 0 { constants.append(UInt8(ascii: ",")) }
             switch c {
-            case .metricName: constant += TextEscape.csvField(s.labels.metricName ?? "")
-            case .label(let n): constant += TextEscape.csvField(s.labels[n] ?? "")
-            case .value, .timestamp:
-                if !constant.isEmpty { segments.append(.bytes(constant)); constant = [] }
-                if case .timestamp(let u) = c { segments.append(.time(u)) } else { segments.append(.value) }
+            case .metricName: constants += TextEscape.csvField(s.labels.metricName ?? "")
+            case .label(let n): constants += TextEscape.csvField(s.labels[n] ?? "")
+            case .value: closeRun(); segments.append(CSVSegment(kind: .value))
+            case .timestamp(let u): closeRun(); segments.append(CSVSegment(kind: .time, unit: u))
             }
         }
-        constant.append(10)
-        segments.append(.bytes(constant))
+        constants.append(10)
+        closeRun()
         var it = s.makeIterator()
         var n = 0
-        while let sample = it.next() {
-            if !includeStale, sample.v.isStaleMarker { continue }
-            for seg in segments {
-                switch seg {
-                case .bytes(let b): out.append(b)
-                case .value: out.appendValue(sample.v)
-                case .time(let u): out.appendTime(sample.t, u)
+        var more = true
+        while more {
+            // Synchronous rows until the buffer is full; then one asynchronous flush.
+            more = constants.withUnsafeBufferPointer { c in
+                segments.withUnsafeBufferPointer { segs in
+                    while let sample = it.next() {
+                        if !includeStale, sample.v.isStaleMarker { continue }
+                        for seg in segs {
+                            switch seg.kind {
+                            case .bytes: out.append(UnsafeBufferPointer(rebasing: c[seg.start..<seg.end]))
+                            case .value: out.appendValue(sample.v)
+                            case .time: out.appendTime(sample.t, seg.unit)
+                            }
+                        }
+                        n += 1
+                        if out.bytes.count >= out.flushSize { return true }
+                    }
+                    return false
                 }
             }
-            n += 1
-            if out.bytes.count >= out.flushSize { try await out.flushNow() }
+            if more { try await out.flushNow() }
         }
         return n
     }
