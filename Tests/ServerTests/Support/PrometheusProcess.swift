@@ -65,6 +65,24 @@ final class PrometheusProcess: Sendable {
         return result.map { (($0["metric"] as? [String: String]) ?? [:], (($0["value"] as? [Any])?.last as? String) ?? "") }
     }
 
+    /// `/api/v1/query` of a range selector: every series' labels and raw samples (ms, value).
+    func samples(_ selector: String, range: String = "10m") async throws -> [[String: String]: [(Int64, Double)]] {
+        let path = "/api/v1/query?query=" + "\(selector)[\(range)]".addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+        let r = try await LoopbackHTTP.request(port: port, path: path)
+        let json = try JSONSerialization.jsonObject(with: Data(r.body.utf8)) as? [String: Any]
+        guard let data = json?["data"] as? [String: Any], let result = data["result"] as? [[String: Any]] else {
+            throw PrometheusFailed(log: "query \(selector) answered \(r.status): \(r.body)")
+        }
+        var out: [[String: String]: [(Int64, Double)]] = [:]
+        for s in result {
+            let values = (s["values"] as? [[Any]]) ?? []
+            out[(s["metric"] as? [String: String]) ?? [:]] = values.map { v in
+                (Int64((((v[0] as? NSNumber)?.doubleValue ?? 0) * 1000).rounded()), Double(v[1] as? String ?? "") ?? .nan)
+            }
+        }
+        return out
+    }
+
     /// Stops it (SIGTERM, then SIGKILL after 10 s).
     func stop() async {
         guard process.isRunning else { return }
