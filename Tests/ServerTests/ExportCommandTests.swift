@@ -57,6 +57,20 @@ struct ExportCommandTests {
         }
     }
 
+    @Test func queryRangeExportsAPromQLResultAsCSV() async throws {
+        let dir = try makeTemporaryDirectory()
+        try await Self.makeDatabase(dir, series: 3, samples: 10)
+        let p = try LanternProcess(["query-range", "sum by (note) (export_test)", "--start", "1", "--end", "3", "--step", "1s", "--storage.path=data"],
+                                   directory: dir, captureStdout: true)
+        #expect(await p.waitForExit(timeout: 30) == 0, "\(p.logText)")
+        try await Task.sleep(for: .milliseconds(100))
+        let q = #","a,""quoted""","#
+        let expected = ["__name__,note,timestamp,value",
+                        q + "1970-01-01T00:00:01.000Z,0.5", q + "1970-01-01T00:00:02.000Z,1.5", q + "1970-01-01T00:00:03.000Z,2.5",
+                        ",plain,1970-01-01T00:00:01.000Z,3001", ",plain,1970-01-01T00:00:02.000Z,3003", ",plain,1970-01-01T00:00:03.000Z,3005"]
+        #expect(p.stdoutText == expected.joined(separator: "\n") + "\n", "\(p.logText)")
+    }
+
     @Test func aClosedPipeStopsTheExportWithAMessage() async throws {
         let dir = try makeTemporaryDirectory()
         try await Self.makeDatabase(dir, series: 20, samples: 5000)
