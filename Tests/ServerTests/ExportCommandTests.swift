@@ -71,6 +71,15 @@ struct ExportCommandTests {
         #expect(p.stdoutText == expected.joined(separator: "\n") + "\n", "\(p.logText)")
     }
 
+    @Test func aFullDiskStopsTheExportWithAMessage() async throws {
+        let dir = try makeTemporaryDirectory()
+        try await Self.makeDatabase(dir, series: 5, samples: 2000)
+        let (status, log) = try await Self.run(["export", "--storage.path=data", "--match", "export_test", "--start", "0", "--output", "/dev/full"], in: dir)
+        #expect(status == 1)
+        #expect(log.contains("no space left on device"), "\(log)")
+        #expect(FileManager.default.fileExists(atPath: "/dev/full"))
+    }
+
     @Test func aClosedPipeStopsTheExportWithAMessage() async throws {
         let dir = try makeTemporaryDirectory()
         try await Self.makeDatabase(dir, series: 20, samples: 5000)

@@ -24,13 +24,18 @@ final class OutputSink {
     private let fd: Int32
     private var gzip: GzipDeflater?
     private(set) var bytesOut = 0
+    /// Only a regular file this export created may be removed on failure (never /dev/full, a FIFO…).
+    private var removable = false
 
     /// - Parameter path: nil or `-` for stdout; otherwise the file to create (truncated).
     init(path: String?) throws {
         if let path, path != "-" {
             self.path = path
+            let existed = FileManager.default.fileExists(atPath: path)
             fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
             guard fd >= 0 else { throw OutputError("cannot create \(path)", errno: errno) }
+            var st = stat()
+            removable = fstat(fd, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG && !existed
             gzip = path.hasSuffix(".gz") ? try GzipDeflater() : nil
         } else {
             self.path = nil
@@ -52,7 +57,7 @@ final class OutputSink {
         if let gzip { try gzip.deflate([], finish: true) { try self.writeRaw($0) } }
         gzip = nil
         if path != nil {
-            guard fsync(fd) == 0 || errno == EINVAL else { throw OutputError("cannot sync \(path!)", errno: errno) }
+            guard fsync(fd) == 0 || errno == EINVAL || errno == EROFS else { throw OutputError("cannot sync \(path!)", errno: errno) }
             guard close(fd) == 0 else { throw OutputError("cannot close \(path!)", errno: errno) }
         }
     }
@@ -61,7 +66,7 @@ final class OutputSink {
     func abandon() {
         guard let path else { return }
         close(fd)
-        unlink(path)
+        if removable { unlink(path) }
     }
 
     private func writeRaw(_ bytes: ArraySlice<UInt8>) throws {
