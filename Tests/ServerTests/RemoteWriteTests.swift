@@ -148,4 +148,45 @@ struct RemoteWriteTests {
         lantern.signal(SIGTERM)
         _ = await lantern.waitForExit()
     }
+
+    @Test func aReloadStartsRemoteWrite() async throws {
+        try PrometheusProcess.requireBinary()
+        let dir = try makeTemporaryDirectory()
+        let promPort = try freePort()
+        let prom = try await PrometheusProcess(config: "global: {scrape_interval: 1m}\n", directory: dir.appendingPathComponent("prom"), port: promPort, flags: Self.receiverFlags)
+        defer { Task { await prom.stop() } }
+        let port = try freePort()
+        let base = """
+        global: {scrape_interval: 200ms, scrape_timeout: 200ms}
+        scrape_configs:
+          - job_name: self
+            static_configs: [{targets: ["127.0.0.1:\(port)"]}]
+
+        """
+        let config = dir.appendingPathComponent("lantern.yml")
+        try base.write(to: config, atomically: true, encoding: .utf8)
+        let lantern = try LanternProcess(["serve", "--config.file=lantern.yml", "--web.listen-address=127.0.0.1:\(port)", "--storage.path=data"], directory: dir)
+        #expect(await lantern.waitForPort() == port, "\(lantern.logText)")
+        try await Task.sleep(for: .milliseconds(600))
+        #expect(try await prom.query("up").isEmpty)
+        try (base + """
+        remote_write:
+          - name: after-reload
+            url: http://127.0.0.1:\(promPort)/api/v1/write
+            queue_config: {batch_send_deadline: 500ms}
+        """).write(to: config, atomically: true, encoding: .utf8)
+        lantern.signal(SIGHUP)
+        var up: [([String: String], String)] = []
+        let deadline = Date().addingTimeInterval(15)
+        while Date() < deadline, up.isEmpty {
+            up = (try? await prom.query(#"up{job="self"}"#)) ?? []
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        #expect(up.first?.1 == "1", "\(lantern.logText)")
+        #expect(lantern.logText.contains("Starting remote write queue"))
+        let metrics = try await LoopbackHTTP.request(port: port, path: "/metrics")
+        #expect(metrics.body.contains(#"lantern_remote_storage_shards{remote_name="after-reload""#), "\(metrics.body)")
+        lantern.signal(SIGTERM)
+        _ = await lantern.waitForExit()
+    }
 }

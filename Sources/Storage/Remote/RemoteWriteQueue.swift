@@ -167,7 +167,9 @@ final class RemoteWriteQueue: Sendable {
         let n = batch.reduce(0) { $0 + $1.samples.count }
         let body = Self.encode(batch, externalLabels: options.externalLabels)
         var backoff = options.queue.minBackoff
+        var attempts = 0
         while !Task.isCancelled {
+            attempts += 1
             let r = await client.post(body)
             metrics.requestsTotal.wrappingAdd(1, ordering: .relaxed)
             switch r.status {
@@ -176,9 +178,14 @@ final class RemoteWriteQueue: Sendable {
                 let newest = batch.map { $0.samples.last!.t }.max() ?? 0
                 if newest > metrics.highestSentMs.load(ordering: .relaxed) { metrics.highestSentMs.store(newest, ordering: .relaxed) }
                 return true
-            case 0, 500..<600, 429 where r.status != 429 || options.queue.retryOnHTTP429:
+            case 0, 500..<600, 429 where options.queue.retryOnHTTP429:
                 metrics.retriedTotal.wrappingAdd(n, ordering: .relaxed)
-                logger.debug("remote write: retrying", metadata: ["remote": "\(options.name)", "status": "\(r.status)", "err": "\(r.transportError ?? r.body)"])
+                // Once per failing batch at warning level (then every 100th attempt), so an outage is visible but not noisy.
+                if attempts == 1 || attempts % 100 == 0 {
+                    logger.warning("remote write failed, retrying with backoff", metadata: [
+                        "remote": "\(options.name)", "status": "\(r.status)", "attempt": "\(attempts)", "err": "\(r.transportError ?? String(r.body.prefix(300)))",
+                    ])
+                }
                 try? await Task.sleep(for: r.retryAfter ?? backoff)
                 backoff = Swift.min(backoff * 2, options.queue.maxBackoff)
             default:
