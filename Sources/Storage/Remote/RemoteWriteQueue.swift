@@ -11,8 +11,8 @@ import Synchronization
 /// parallel in requests of `max_samples_per_send`, retries 5xx/429/network errors with
 /// exponential backoff (Retry-After honoured) and drops other 4xx with a count. Positions
 /// are saved in the SQLite file after every scan, so an outage or a restart loses nothing
-/// younger than `maxAge`. Scans run one at a time, at most every 200 ms after a commit and
-/// at least every `batch_send_deadline`.
+/// younger than `maxAge`. Scans run one at a time, at most once a second after a commit
+/// and at least every `batch_send_deadline`.
 final class RemoteWriteQueue: Sendable {
     let options: RemoteWriteOptions
     let metrics = RemoteWriteMetrics()
@@ -60,7 +60,10 @@ final class RemoteWriteQueue: Sendable {
         var lastScan = ContinuousClock.now - .seconds(3600)
         while !Task.isCancelled {
             let since = ContinuousClock.now - lastScan
-            guard (dirty.load(ordering: .relaxed) && since >= .milliseconds(200)) || since >= options.queue.batchSendDeadline else {
+            // Each scan walks every series, so scans are spaced: after a commit at most once a
+            // second (or per deadline, when shorter), and at least once per deadline.
+            let spacing = Swift.min(Duration.seconds(1), options.queue.batchSendDeadline)
+            guard (dirty.load(ordering: .relaxed) && since >= spacing) || since >= options.queue.batchSendDeadline else {
                 try? await Task.sleep(for: .milliseconds(50))
                 continue
             }
