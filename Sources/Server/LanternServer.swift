@@ -40,7 +40,7 @@ public struct LanternServer: Sendable {
         )
         TargetsAPI.add(to: router) { await core.scrapeManager }
         ExportAPI.add(to: router) { await core.openStorageHandle }
-        RemoteReadAPI.add(to: router) { await core.openStorageHandle }
+        RemoteReadAPI.add(to: router, externalLabels: { await core.externalLabels }) { await core.openStorageHandle }
         FederateAPI.add(to: router) { await core.openStorageHandle }
         let logger = self.logger
         let app = Application(

@@ -135,6 +135,9 @@ actor ServerCore {
     /// The running storage (nil before start and after stop).
     var openStorageHandle: SQLiteStorage? { storage }
 
+    /// `global.external_labels` of the running configuration (remote read adds them).
+    var externalLabels: Labels { Labels(config?.global.externalLabels ?? [:]) }
+
     /// The scrape manager, for `/api/v1/targets`.
     var scrapeManager: ScrapeManager? { scrape }
 

@@ -20,7 +20,7 @@ struct RemoteReadProtocolTests {
     @Test func answersEveryQueryWithSnappySamples() async throws {
         let dir = try makeTemporaryDirectory()
         try await ExportCommandTests.makeDatabase(dir, series: 3, samples: 10)  // t = 1…10 s
-        try "scrape_configs: []\n".write(to: dir.appendingPathComponent("lantern.yml"), atomically: true, encoding: .utf8)
+        try "global: {external_labels: {site: s1}}\nscrape_configs: []\n".write(to: dir.appendingPathComponent("lantern.yml"), atomically: true, encoding: .utf8)
         let port = try freePort()
         let lantern = try LanternProcess(["serve", "--config.file=lantern.yml", "--web.listen-address=127.0.0.1:\(port)", "--storage.path=data"], directory: dir)
         #expect(await lantern.waitForPort() == port, "\(lantern.logText)")
@@ -28,7 +28,7 @@ struct RemoteReadProtocolTests {
         var q1 = Prometheus_Query()
         q1.startTimestampMs = 2000
         q1.endTimestampMs = 5000
-        q1.matchers = [Self.matcher(.eq, "__name__", "export_test"), Self.matcher(.re, "series", "1|2"), Self.matcher(.neq, "series", "2")]
+        q1.matchers = [Self.matcher(.eq, "__name__", "export_test"), Self.matcher(.re, "series", "1|2"), Self.matcher(.neq, "series", "2"), Self.matcher(.eq, "site", "s1")]
         var q2 = Prometheus_Query()
         q2.startTimestampMs = 0
         q2.endTimestampMs = 10_000
@@ -47,7 +47,7 @@ struct RemoteReadProtocolTests {
         #expect(resp.results.count == 2)
         let r1 = resp.results[0].timeseries
         #expect(r1.count == 1)
-        #expect(r1.first?.labels.map { "\($0.name)=\($0.value)" } == ["__name__=export_test", "note=plain", "series=1"])
+        #expect(r1.first?.labels.map { "\($0.name)=\($0.value)" } == ["__name__=export_test", "note=plain", "series=1", "site=s1"])
         #expect(r1.first?.samples.map(\.timestamp) == [2000, 3000, 4000, 5000])
         #expect(r1.first?.samples.map(\.value) == [1001.5, 1002.5, 1003.5, 1004.5])
         let r2 = resp.results[1].timeseries

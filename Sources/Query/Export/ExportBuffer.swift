@@ -1,4 +1,4 @@
-public import Model
+import Model
 
 /// The bytes of an export on their way out: fills a buffer and hands it to `flush` whenever it
 /// passes `flushSize`, so an export of any length holds one buffer. Not Sendable; one per export.
@@ -47,14 +47,12 @@ public struct ExportBuffer {
             if v == .min { append("9223372036854775808"); return }
         }
         var x = UInt64(v.magnitude)
-        var tmp: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes of scratch on the stack
-        let n = withUnsafeMutableBytes(of: &tmp) { raw -> Int in
+        var scratch: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes on the stack, filled from the end
+        withUnsafeMutableBytes(of: &scratch) { raw in
             var i = 24
             repeat { i -= 1; raw[i] = UInt8(ascii: "0") + UInt8(x % 10); x /= 10 } while x > 0
             bytes.append(contentsOf: raw[i...])
-            return 24 - i
         }
-        _ = n
     }
 
     /// A float printed so that parsing it gives the same double back: plain decimals when

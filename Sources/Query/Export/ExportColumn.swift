@@ -1,4 +1,4 @@
-public import Model
+import Model
 
 /// One column of a CSV export, in the column syntax of VictoriaMetrics' `/api/v1/export/csv`
 /// (`format=__name__,job,__value__,__timestamp__:unix_s`), so scripts written for it work.

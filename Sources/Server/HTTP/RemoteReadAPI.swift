@@ -13,12 +13,15 @@ import Storage
 /// fall back to samples as Prometheus's own client does). Each query's matchers and time range
 /// select the series; `hints.start_ms`/`end_ms`, when set, narrow the range further (they are
 /// what the reading engine will actually look at). Series carry the stored samples, staleness
-/// markers included, as Prometheus's `remote.ToQueryResult` sends them.
+/// markers included, as Prometheus's `remote.ToQueryResult` sends them. As Prometheus's read
+/// handler, equality matchers on this server's external labels are satisfied by them (a
+/// reader with `filter_external_labels` sends them), and every series carries them.
 enum RemoteReadAPI {
     /// Request bodies larger than this (compressed) are refused.
     static let maxBody = 32 << 20
 
-    static func add(to router: Router<BasicRequestContext>, storage: @escaping @Sendable () async -> (any Queryable)?) {
+    static func add(to router: Router<BasicRequestContext>, externalLabels: @escaping @Sendable () async -> Labels,
+                    storage: @escaping @Sendable () async -> (any Queryable)?) {
         router.post("/api/v1/read") { request, _ in
             var request = request
             let body: [UInt8]
@@ -34,9 +37,12 @@ enum RemoteReadAPI {
             }
             guard let storage = await storage() else { return text(.serviceUnavailable, "storage is not open") }
             var response = Prometheus_ReadResponse()
+            let external = await externalLabels()
             for query in read.queries {
-                let matchers: [Matcher]
-                do { matchers = try convert(query.matchers) } catch {
+                var matchers: [Matcher]
+                do {
+                    matchers = try convert(query.matchers).filter { !($0.type == .equal && external[$0.name] == $0.value) }
+                } catch {
                     return text(.badRequest, "remote read: \(error)")
                 }
                 let (mint, maxt) = range(query)
@@ -49,7 +55,7 @@ enum RemoteReadAPI {
                         return text(.internalServerError, "remote read: \(error)")
                     }
                     await querier.close()
-                    result.timeseries = set.series.compactMap(timeSeries)
+                    result.timeseries = set.series.compactMap { timeSeries($0, external: external) }
                 }
                 response.results.append(result)
             }
@@ -85,9 +91,15 @@ enum RemoteReadAPI {
         }
     }
 
-    static func timeSeries(_ s: Series) -> Prometheus_TimeSeries? {
+    static func timeSeries(_ s: Series, external: Labels) -> Prometheus_TimeSeries? {
         var ts = Prometheus_TimeSeries()
-        ts.labels = s.labels.map { l in
+        var labels = s.labels
+        if !external.isEmpty {
+            var b = LabelsBuilder(labels)
+            for e in external where labels[e.name] == nil { b.set(e.name, e.value) }
+            labels = b.labels()
+        }
+        ts.labels = labels.map { l in
             var pl = Prometheus_Label()
             pl.name = l.name
             pl.value = l.value

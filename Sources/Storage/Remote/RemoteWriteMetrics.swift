@@ -1,4 +1,4 @@
-public import Model
+import Model
 import Synchronization
 
 /// Self-metrics of one remote-write queue, named like Prometheus's `prometheus_remote_storage_*`.

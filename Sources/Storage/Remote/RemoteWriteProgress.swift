@@ -1,3 +1,5 @@
+import Model
+
 /// A remote's acknowledged positions in the SQLite file (`remote_write_positions`): per
 /// series the newest sample time the receiver accepted, and the scan cursor (series 0).
 /// Its own connection on its own serial queue, so SQLite calls never block the cooperative pool.
@@ -53,4 +55,3 @@ actor RemoteWriteProgress {
     func close() { db = nil }
 }
 
-import Model

@@ -1,5 +1,5 @@
-public import Logging
-public import Model
+import Logging
+import Model
 import Prompb
 import SwiftProtobuf
 import Synchronization
@@ -181,7 +181,7 @@ final class RemoteWriteQueue: Sendable {
                 let newest = batch.map { $0.samples.last!.t }.max() ?? 0
                 if newest > metrics.highestSentMs.load(ordering: .relaxed) { metrics.highestSentMs.store(newest, ordering: .relaxed) }
                 return true
-            case 0, 500..<600, 429 where options.queue.retryOnHTTP429:
+            case let status where status == 0 || (500..<600).contains(status) || (status == 429 && options.queue.retryOnHTTP429):
                 metrics.retriedTotal.wrappingAdd(n, ordering: .relaxed)
                 // Once per failing batch at warning level (then every 100th attempt), so an outage is visible but not noisy.
                 if attempts == 1 || attempts % 100 == 0 {
