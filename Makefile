@@ -1,6 +1,6 @@
 # Lantern: `make run` starts the server on its embedded default; `make test` runs the suite.
 SHELL := /bin/bash
-APT_PACKAGES := libsqlite3-dev libcurl4-openssl-dev zlib1g-dev prometheus
+APT_PACKAGES := libsqlite3-dev libcurl4-openssl-dev zlib1g-dev libsnappy-dev prometheus
 SWIFT ?= swift
 export PATH := $(PATH):/opt/swift/usr/bin
 export LANTERN_CONFORMANCE_DIR ?= $(abspath $(CURDIR)/../shared/conformance)
@@ -17,6 +17,7 @@ deps:
 	  if [ "$$(id -u)" = "0" ]; then \
 	    echo "installing:$$missing"; \
 	    DEBIAN_FRONTEND=noninteractive apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	    (systemctl stop prometheus || service prometheus stop) >/dev/null 2>&1 || true; \
 	  else \
 	    echo "missing packages; run: sudo apt-get install -y$$missing"; exit 1; \
 	  fi; \

@@ -26,18 +26,29 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.3.0"),
         .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.28.0"),
     ],
     targets: [
         // C libraries: one small system-library target each.
         .systemLibrary(name: "CSQLite", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CSnappy", providers: [.apt(["libsnappy-dev"])]),
+
+        // Prometheus's remote read/write protocol (prompb): generated messages + snappy framing.
+        .target(
+            name: "Prompb",
+            dependencies: ["CSnappy", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            exclude: ["proto"],
+            swiftSettings: swiftSettings
+        ),
 
         // The SQLite schema, embedded in the binary.
         .target(
             name: "Migrations",
             path: "migrations",
             exclude: ["README.md"],
-            resources: [.embedInCode("V0001__init.sql")],
+            resources: [.embedInCode("V0001__init.sql"), .embedInCode("V0002__remote_write.sql")],
             swiftSettings: swiftSettings
         ),
 
@@ -49,7 +60,7 @@ let package = Package(
         ),
         .target(
             name: "Storage",
-            dependencies: ["Model", "CSQLite", "Migrations", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["Model", "CSQLite", "Migrations", "CCurl", "Prompb", .product(name: "SwiftProtobuf", package: "swift-protobuf"), .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -76,7 +87,8 @@ let package = Package(
         .target(
             name: "Server",
             dependencies: [
-                "Model", "Config", "Storage", "Discovery", "Scrape", "Query",
+                "Model", "Config", "Storage", "Discovery", "Scrape", "Query", "Prompb",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -90,7 +102,7 @@ let package = Package(
         .executableTarget(
             name: "lantern",
             dependencies: [
-                "Server", "Config", "Storage", "Model", "Query",
+                "Server", "Config", "Storage", "Model", "Query", "CZlib", "CCurl",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -165,9 +177,16 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "ExportTests",
+            dependencies: ["Query", "Storage", "Model", "Prompb", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "Scrape", "Storage", "Config", "Model",
+                "Scrape", "Storage", "Config", "Model", "Prompb",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -178,7 +197,8 @@ let package = Package(
         .testTarget(
             name: "ServerTests",
             dependencies: [
-                "Server", "Config", "Storage", "Model", "Query", "KubernetesConformance",
+                "Server", "Config", "Storage", "Model", "Query", "KubernetesConformance", "Prompb",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -46,6 +46,9 @@ public struct LanternServer: Sendable {
             queryAPI(storage).addRoutes(to: router)
         }
         StatusAPI.add(to: router, core: core, options: options, startTime: Timestamp(startTime * 1000))
+        ExportAPI.add(to: router) { await core.openStorageHandle }
+        RemoteReadAPI.add(to: router, externalLabels: { await core.externalLabels }) { await core.openStorageHandle }
+        FederateAPI.add(to: router) { await core.openStorageHandle }
         let logger = self.logger
         let app = Application(
             router: router,

@@ -16,6 +16,10 @@ actor ServerCore {
     let logger: Logger
     private var reloads = ReloadStats()
     private var storage: SQLiteStorage?
+    /// `remote_write` queues, a secondary of `fanout`; applied again on every reload.
+    private var remoteWrite: RemoteWriteGroup?
+    /// What scraping writes to: the SQLite storage first, then the remote-write queues.
+    private var fanout: FanoutStorage?
     private var config: PrometheusConfig?
     private var discovery: DiscoveryManager?
     private var scrape: ScrapeManager?
@@ -42,7 +46,13 @@ actor ServerCore {
         }
         let storage = try await openStorage()
         self.storage = storage
-        await registry.register(ClosureCollector { StorageMetricFamilies.families(storage.collectMetrics()) })
+        let remote = RemoteWriteGroup(source: storage, logger: logger)
+        let fanout = FanoutStorage(primary: storage, secondaries: [remote], logger: logger)
+        remoteWrite = remote
+        self.fanout = fanout
+        await registry.register(ClosureCollector {
+            StorageMetricFamilies.families(storage.collectMetrics() + fanout.collectMetrics() + remote.collectMetrics())
+        })
         logger.info("TSDB started", metadata: ["path": "\(options.storagePath)"])
     }
 
@@ -62,14 +72,14 @@ actor ServerCore {
     /// Starts discovery and scraping with the loaded configuration, once HTTP listens on
     /// `port` (the embedded default scrapes this server itself).
     func startScraping(port: Int) async throws {
-        guard let storage, var config else { return }
+        guard let fanout, var config else { return }
         let host = selfAddress.split(separator: ":").dropLast().joined(separator: ":")
         if port != Int(selfAddress.split(separator: ":").last ?? "") {
             selfAddress = "\(host):\(port)"
             if configSource.path == nil { config = try configSource.load(selfAddress: selfAddress) }
         }
         let discovery = DiscoveryManager(userAgent: "lantern/\(BuildInfo.version)", logger: logger)
-        let scrape = ScrapeManager(storage: storage, userAgent: "Lantern/\(BuildInfo.version)", logger: logger)
+        let scrape = ScrapeManager(storage: fanout, userAgent: "Lantern/\(BuildInfo.version)", logger: logger)
         self.discovery = discovery
         self.scrape = scrape
         await registry.register(ClosureCollector { await discovery.metrics() })
@@ -83,6 +93,7 @@ actor ServerCore {
     }
 
     private func apply(_ config: PrometheusConfig) async throws {
+        await remoteWrite?.apply(try config.remoteWriteOptions())
         try await scrape?.applyConfig(config.scrapeConfigs)
         await discovery?.applyConfig(Dictionary(config.scrapeConfigs.map { ($0.jobName, $0.sdConfigs) }, uniquingKeysWith: { a, _ in a }))
     }
@@ -111,11 +122,14 @@ actor ServerCore {
         for t in background { await t.value }
         background.removeAll()
         do {
+            try await remoteWrite?.close()
             try await storage?.close()
         } catch {
             logger.error("Closing storage failed", metadata: ["err": "\(error)"])
         }
         storage = nil
+        fanout = nil
+        remoteWrite = nil
     }
 
     /// The running storage (nil before start and after stop).
@@ -126,6 +140,9 @@ actor ServerCore {
 
     /// Whether the last reload succeeded, and when the last successful one happened (Unix seconds).
     var reloadStatus: (successful: Bool, lastSuccess: Double) { (reloads.lastSuccessful, reloads.lastSuccessTime) }
+
+    /// `global.external_labels` of the running configuration (remote read adds them).
+    var externalLabels: Labels { Labels(config?.global.externalLabels ?? [:]) }
 
     /// The scrape manager, for `/api/v1/targets`.
     var scrapeManager: ScrapeManager? { scrape }

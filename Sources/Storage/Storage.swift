@@ -57,6 +57,23 @@ public protocol Querier: Sendable {
     func labelValues(name: String, matchers: [Matcher]) async throws -> [String]
     /// Releases the snapshot. Further calls throw `StorageError.closed`.
     func close() async
+    /// The same series as `select`, handed to `body` in label order at most `batchSize` at a
+    /// time; a storage that can loads each batch's chunks only when its turn comes, so an
+    /// export of any size holds one batch in memory. `body` runs in the caller's context.
+    func forEachBatch(matchers: [Matcher], batchSize: Int, _ body: (SeriesSet) async throws -> Void) async throws
+}
+
+extension Querier {
+    /// Default: one `select`, then the result in slices (no memory saving).
+    public func forEachBatch(matchers: [Matcher], batchSize: Int, _ body: (SeriesSet) async throws -> Void) async throws {
+        let all = try await select(matchers: matchers)
+        var i = 0
+        repeat {
+            let end = min(i + max(1, batchSize), all.series.count)
+            try await body(SeriesSet(series: Array(all.series[i..<end]), warnings: i == 0 ? all.warnings : []))
+            i = end
+        } while i < all.series.count
+    }
 }
 
 /// Something that can be read through queriers.

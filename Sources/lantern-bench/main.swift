@@ -3,6 +3,7 @@
 // Flags: --series N (default 100000), --rounds N (samples per series, default 100),
 //        --compress-series N (default 10000), --runs N (default 3), --dir PATH, --quick,
 //        --query (only the query benchmarks; put --runs and --dir before it).
+//        --export [SERIES SAMPLES] (CSV export throughput; give --runs/--dir first).
 import Logging
 import Model
 import Storage
@@ -39,6 +40,11 @@ while let a = args.next() {
         // Query goals (docs/PERFORMANCE.md, "Query"); runs on its own.
         mkdir(dir, 0o755)
         try await QueryBench.run(dir: dir, runs: runs)
+    case "--export":
+        // CSV export throughput: --export [series] [samples per series].
+        let n = Int(args.next() ?? "") ?? 2_000
+        let per = Int(args.next() ?? "") ?? 2_500
+        try await ExportBench.run(dir: dir, series: n, samplesPerSeries: per, runs: runs)
         exit(0)
     case "--quick": series = 10_000; rounds = 30; compressSeries = 2_000; runs = 2
     default: print("unknown flag \(a)"); exit(2)

@@ -8,7 +8,7 @@ struct Lantern: AsyncParsableCommand {
         commandName: "lantern",
         abstract: "A Prometheus-compatible monitoring server in one binary and one SQLite file.",
         version: BuildInfo.version,
-        subcommands: [ServeCommand.self, CheckCommand.self, QueryCommand.self, QueryRangeCommand.self],
+        subcommands: [ServeCommand.self, CheckCommand.self, QueryCommand.self, QueryRangeCommand.self, ExportCommand.self],
         defaultSubcommand: nil
     )
 }

@@ -11,7 +11,7 @@ struct QueryTarget: ParsableArguments {
     @Option(name: .customLong("storage.path"), help: "Query a storage directory (or lantern.db file) directly, read-only.")
     var storagePath: String?
 
-    @Option(name: .customLong("format"), help: "Output format: table, json or csv.")
+    @Option(name: .customLong("format"), help: "Output format: table, json or csv (query-range on --storage.path: csv and jsonl are export rows).")
     var format: String = "table"
 
     @Option(name: .customLong("query.lookback-delta"), help: "Lookback delta when querying a storage path directly.")
@@ -19,7 +19,9 @@ struct QueryTarget: ParsableArguments {
 
     func validate() throws {
         guard (url == nil) != (storagePath == nil) else { throw ValidationError("give exactly one of --url and --storage.path") }
-        guard QueryOutput.Format(rawValue: format) != nil else { throw ValidationError("--format must be table, json or csv") }
+        guard QueryOutput.Format(rawValue: format) != nil || (format == "jsonl" && storagePath != nil) else {
+            throw ValidationError("--format must be table, json or csv (jsonl with --storage.path)")
+        }
     }
 
     /// Runs `endpoint` with `params` and prints the answer; exits 1 on an API error.
@@ -84,9 +86,22 @@ struct QueryRangeCommand: AsyncParsableCommand {
     @Option(name: .customLong("step"), help: "Resolution: a duration (15s) or float seconds (default: 15s).")
     var step: String = "15s"
 
+    @Option(help: "CSV columns as for `lantern export` (with --storage.path and --format csv).")
+    var columns: String?
+
+    @Option(help: "Output file for csv/jsonl rows (default stdout); .gz compresses.")
+    var output: String?
+
     @OptionGroup var target: QueryTarget
 
     func run() async throws {
+        if let path = target.storagePath, target.format == "csv" || target.format == "jsonl" {
+            // Rows like `lantern export` (one per series per step), as issue 6 specifies.
+            let startText = start ?? "-1h"
+            try await RangeExport.run(expr: expr, start: startText, end: end ?? "now", step: step, storagePath: path,
+                                      format: target.format, columns: columns, output: output)
+            return
+        }
         let endText = end ?? String(Double(Int64(Date().timeIntervalSince1970 * 1000)) / 1000)
         let endT: Int64
         do { endT = try APIParse.time(endText) } catch { throw ValidationError("invalid --end: \(error)") }

@@ -10,6 +10,8 @@ public struct Series: Sendable {
     let merged: [Series]
     let mint: Timestamp
     let maxt: Timestamp
+    /// The storage's ref when the series came from an `SQLiteStorage` (remote write keys its progress by it).
+    let ref: SeriesRef?
 
     /// A series backed by plain samples (fakes, remote read, tests). Samples must be in time order.
     public init(labels: Labels, samples: [Sample]) {
@@ -19,15 +21,17 @@ public struct Series: Sendable {
         merged = []
         mint = .min
         maxt = .max
+        ref = nil
     }
 
-    init(labels: Labels, chunks: [ChunkData], mint: Timestamp, maxt: Timestamp) {
+    init(labels: Labels, chunks: [ChunkData], mint: Timestamp, maxt: Timestamp, ref: SeriesRef? = nil) {
         self.labels = labels
         self.chunks = chunks
         samples = []
         merged = []
         self.mint = mint
         self.maxt = maxt
+        self.ref = ref
     }
 
     /// Several sources of the same series, merged by time; at equal times the first wins.
@@ -38,6 +42,7 @@ public struct Series: Sendable {
         samples = []
         mint = .min
         maxt = .max
+        ref = nil
     }
 
     /// An iterator over (t, v) in time order.

@@ -24,6 +24,18 @@ actor SQLiteQuerier: Querier {
     }
 
     func select(matchers: [Matcher]) throws -> SeriesSet {
+        try load(refs: head.postings.refs(matching: matchers))
+    }
+
+    /// Refs of the matching series in label order (no samples read).
+    func sortedRefs(matching matchers: [Matcher]) throws -> [UInt64] {
+        guard box != nil else { throw StorageError.closed("querier") }
+        let refs = head.postings.refs(matching: matchers).filter { head[$0] != nil }
+        return refs.sorted { head[$0]!.labels < head[$1]!.labels }
+    }
+
+    /// The series `refs` with their chunks in [mint, maxt], sorted by labels.
+    func load(refs: [UInt64]) throws -> SeriesSet {
         guard let db = box?.connection else { throw StorageError.closed("querier") }
         var out: [Series] = []
         var warnings: [String] = []
@@ -36,7 +48,7 @@ actor SQLiteQuerier: Querier {
               (SELECT max(mint) FROM chunks WHERE series_id = ?1 AND mint <= ?2), ?2)
             ORDER BY mint
             """)
-        for ref in head.postings.refs(matching: matchers) {
+        for ref in refs {
             guard let s = head[ref] else { continue }
             let headMint = s.headMint
             var chunks: [ChunkData] = []
@@ -60,10 +72,22 @@ actor SQLiteQuerier: Querier {
             }
             chunks += s.chunks(mint: mint, maxt: maxt)
             if chunks.isEmpty { continue }
-            out.append(Series(labels: s.labels, chunks: chunks, mint: mint, maxt: maxt))
+            out.append(Series(labels: s.labels, chunks: chunks, mint: mint, maxt: maxt, ref: SeriesRef(ref)))
         }
         out.sort { $0.labels < $1.labels }
         return SeriesSet(series: out, warnings: warnings)
+    }
+
+    /// Loads `batchSize` series at a time, so a large export holds one batch of chunks.
+    nonisolated func forEachBatch(matchers: [Matcher], batchSize: Int, _ body: (SeriesSet) async throws -> Void) async throws {
+        let refs = try await sortedRefs(matching: matchers)
+        var i = 0
+        while i < refs.count {
+            let batch = Array(refs[i..<min(i + max(1, batchSize), refs.count)])
+            i += batch.count
+            let set = try await load(refs: batch)
+            if !set.isEmpty || !set.warnings.isEmpty { try await body(set) }
+        }
     }
 
     func labelNames(matchers: [Matcher]) throws -> [String] {

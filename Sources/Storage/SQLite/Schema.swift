@@ -19,12 +19,17 @@ enum Schema {
         }
     }
 
-    /// For read-only opens: the file must exist at exactly a version this binary reads.
+    /// The oldest schema a read-only open understands.
+    static let minimumReadableVersion: Int32 = 1
+
+    /// For read-only opens: the file must exist at a version this binary reads.
     static func verify(_ db: Connection) throws {
         let current = Int32(try db.pragmaInt("user_version"))
         try checkNotTooNew(current, path: db.path)
-        guard current == MigrationFiles.latestVersion else {
-            throw StorageError(.schemaMissing, "\(db.path) has schema version \(current), expected \(MigrationFiles.latestVersion); open it read-write once to migrate")
+        // Readers use the tables of version 1 only (version 2 adds remote-write progress), so a
+        // file last written by an older Lantern can still be exported.
+        guard current >= minimumReadableVersion else {
+            throw StorageError(.schemaMissing, "\(db.path) has schema version \(current), expected \(minimumReadableVersion)…\(MigrationFiles.latestVersion); open it read-write once to migrate")
         }
     }
 

@@ -23,4 +23,43 @@ enum LoopbackHTTP {
         for (k, v) in http.allHeaderFields { headers["\(k)".lowercased()] = "\(v)" }
         return Reply(status: http.statusCode, body: String(decoding: data, as: UTF8.self), headers: headers)
     }
+
+    struct DataReply {
+        let status: Int
+        let data: Data
+        let headers: [String: String]
+    }
+
+    /// A raw HTTP/1.1 exchange over a POSIX socket, for bodies URLSession (libcurl) refuses to
+    /// hand over undecoded (`Content-Encoding: snappy`). Reads until the server closes.
+    static func requestData(_ method: String = "GET", port: Int, path: String, body: Data? = nil) async throws -> DataReply {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        addr.sin_port = UInt16(port).bigEndian
+        let rc = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        guard rc == 0 else { throw URLError(.cannotConnectToHost) }
+        let payload = body ?? Data()
+        var request = Data("\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\nContent-Type: application/x-protobuf\r\nContent-Encoding: snappy\r\nContent-Length: \(payload.count)\r\n\r\n".utf8)
+        request.append(payload)
+        _ = request.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        var response = Data()
+        var buf = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = read(fd, &buf, buf.count)
+            if n <= 0 { break }
+            response.append(contentsOf: buf[0..<n])
+        }
+        guard let split = response.range(of: Data("\r\n\r\n".utf8)) else { throw URLError(.badServerResponse) }
+        let head = String(decoding: response[..<split.lowerBound], as: UTF8.self).components(separatedBy: "\r\n")
+        let status = Int(head.first?.split(separator: " ").dropFirst().first ?? "") ?? 0
+        var headers: [String: String] = [:]
+        for line in head.dropFirst() {
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        }
+        return DataReply(status: status, data: Data(response[split.upperBound...]), headers: headers)
+    }
 }
