@@ -35,7 +35,7 @@ let package = Package(
             name: "Migrations",
             path: "migrations",
             exclude: ["README.md"],
-            resources: [.embedInCode("V0001__init.sql")],
+            resources: [.embedInCode("V0001__init.sql"), .embedInCode("V0002__packed_chunks.sql")],
             swiftSettings: swiftSettings
         ),
 

@@ -3,7 +3,8 @@ public import Model
 /// Gorilla-style compression of one series' samples (Facebook's Gorilla paper, as in
 /// Prometheus `tsdb/chunkenc/xor.go`): delta-of-delta timestamps and XOR-ed float bits.
 ///
-/// Layout: a 2-byte big-endian sample count, then sample 0 as a zig-zag varint time and 64
+/// Layout: a 2-byte big-endian sample count (below 256, so the first byte, 0, doubles as
+/// `ChunkEncoding.xor`), then sample 0 as a zig-zag varint time and 64
 /// raw value bits, sample 1 as a uvarint time delta and an XOR value, and every later
 /// sample as a delta-of-delta bucket (`0`, `10`+14, `110`+17, `1110`+20, `1111`+64 bits)
 /// and an XOR value. Values are compared as bit patterns, so NaN payloads (the staleness
@@ -29,20 +30,36 @@ enum XORChunk {
 
 /// The writable end of one chunk: appends samples in time order. Value type: a copy held
 /// by a querier keeps seeing the samples it had (the byte buffer is copy-on-write).
+///
+/// Fields are ordered so the small ones fill the word after the bit writer's 32-bit count
+/// (one per series in the head: 48 bytes).
 struct XORAppender: Sendable {
     private(set) var writer: BitWriter
-    private(set) var count: Int = 0
+    private var sampleCount: UInt16 = 0
+    private var leading: UInt8 = 0xff
+    private var trailing: UInt8 = 0
     private(set) var mint: Timestamp = 0
+    /// The newest sample's time; in an empty appender made by `init(after:bits:)`, the
+    /// previous chunk's.
     private(set) var maxt: Timestamp = 0
     private var tDelta: Int64 = 0
     private var v: UInt64 = 0
-    private var leading: UInt8 = 0xff
-    private var trailing: UInt8 = 0
 
     init(capacity: Int = 32) {
         writer = BitWriter(reservingCapacity: capacity)
         writer.write(0, bits: 16)
     }
+
+    /// An empty chunk that remembers the previous chunk's last sample (`maxt`,
+    /// `lastValueBits`), so the series needs no copy of it. Encoding ignores both until the
+    /// first append.
+    init(after t: Timestamp, bits: UInt64, capacity: Int = 32) {
+        self.init(capacity: capacity)
+        maxt = t
+        v = bits
+    }
+
+    var count: Int { Int(sampleCount) }
 
     /// Resumes appending to a chunk decoded from storage (a partial chunk on reopen).
     /// Returns nil when the blob does not decode.
@@ -56,7 +73,7 @@ struct XORAppender: Sendable {
         }
         guard !it.failed, n == XORChunk.count(of: bytes) else { return nil }
         writer = BitWriter(bytes: bytes, bitCount: it.bitPosition)
-        count = n
+        sampleCount = UInt16(n)
         mint = first
         let st = it.encoderState
         maxt = st.t
@@ -107,9 +124,9 @@ struct XORAppender: Sendable {
         }
         maxt = t
         v = bits
-        count += 1
-        writer.setByte(UInt8(truncatingIfNeeded: count >> 8), at: 0)
-        writer.setByte(UInt8(truncatingIfNeeded: count), at: 1)
+        sampleCount += 1
+        writer.setByte(UInt8(truncatingIfNeeded: sampleCount >> 8), at: 0)
+        writer.setByte(UInt8(truncatingIfNeeded: sampleCount), at: 1)
     }
 
     @inline(__always)

@@ -72,27 +72,42 @@ struct HeadLoader {
             let ref = UInt64(q.int64(0))
             let data = q.blob(4)
             guard head.contains(ref) else { continue }
-            guard UInt32(truncatingIfNeeded: q.int64(3)) == CRC32C.checksum(data),
-                  let resumed = XORAppender(resuming: data)
-            else {
+            var last: (t: Timestamp, bits: UInt64)?
+            var resumed: XORAppender?
+            if UInt32(truncatingIfNeeded: q.int64(3)) == CRC32C.checksum(data) {
+                if data.first == ChunkEncoding.xor.rawValue {
+                    resumed = XORAppender(resuming: data)  // one decode gives the last sample too
+                    last = resumed.map { ($0.maxt, $0.lastValueBits) }
+                } else {
+                    last = Self.lastSample(of: data)
+                }
+            }
+            guard let last else {
                 StorageMetrics.add(metrics.chunkCorruptions)
                 logger.info("corrupt chunk at open, series continues after it",
                             metadata: ["series_id": "\(ref)", "mint": "\(q.int64(1))"])
-                let maxt = q.int64(2)
-                head.series[Int(ref)]!.lastT = maxt
-                head.series[Int(ref)]!.hasSample = true
+                head.series[Int(ref)]!.setLast(t: q.int64(2), bits: 0)
                 continue
             }
             let idx = Int(ref)
-            head.series[idx]!.lastT = resumed.maxt
-            head.series[idx]!.lastBits = resumed.lastValueBits
-            head.series[idx]!.hasSample = true
-            if !resumed.isFull {
+            head.series[idx]!.setLast(t: last.t, bits: last.bits)
+            // Only a partial XOR chunk is resumed as the open chunk; full (and packed) chunks
+            // stay in the table and the next sample starts a new chunk.
+            if let resumed, !resumed.isFull {
                 head.series[idx]!.open = resumed
-                head.series[idx]!.persistedCount = Int32(resumed.count)
+                head.series[idx]!.persistedCount = UInt16(resumed.count)
             }
-            if resumed.maxt > head.maxTime { head.maxTime = resumed.maxt }
+            if last.t > head.maxTime { head.maxTime = last.t }
         }
+    }
+
+    /// The newest sample of a chunk blob of any encoding, or nil when it does not decode.
+    static func lastSample(of data: [UInt8]) -> (t: Timestamp, bits: UInt64)? {
+        var it = ChunkIterator(bytes: data)
+        var last: Sample?
+        while let s = it.next() { last = s }
+        guard !it.failed, let last else { return nil }
+        return (last.t, last.v.bitPattern)
     }
 
     /// Replays records in commit order; samples at or before a series' last stored sample

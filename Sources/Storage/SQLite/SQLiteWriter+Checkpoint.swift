@@ -32,7 +32,7 @@ extension SQLiteWriter {
 
     /// Upserts the dirty open chunks of the next `checkpointSliceSeries` series; when the
     /// cursor reaches the end, deletes the records the pass covers. Returns the new cursor.
-    func checkpointSlice(_ db: Connection, upserts: inout [(ref: UInt64, count: Int32)]) throws -> Int {
+    func checkpointSlice(_ db: Connection, upserts: inout [(ref: UInt64, count: UInt16)]) throws -> Int {
         guard let p = pass else { return 0 }
         let end = min(head.series.count, p.cursor + max(1, options.checkpointSliceSeries))
         let ins = try db.prepared("INSERT OR REPLACE INTO chunks (series_id, mint, maxt, crc, data) VALUES (?1, ?2, ?3, ?4, ?5)")
@@ -45,7 +45,7 @@ extension SQLiteWriter {
             try ins.bind(4, Int64(CRC32C.checksum(bytes)))
             try ins.bind(5, bytes)
             try ins.run()
-            upserts.append((UInt64(i), Int32(s.open.count)))
+            upserts.append((UInt64(i), UInt16(s.open.count)))
         }
         if end >= head.series.count {
             let del = try db.prepared("DELETE FROM wal WHERE seq <= ?1")
@@ -56,7 +56,7 @@ extension SQLiteWriter {
     }
 
     /// Records a committed slice: what is now persisted, and the end of the pass.
-    func finishSlice(upserts: [(ref: UInt64, count: Int32)], end: Int) {
+    func finishSlice(upserts: [(ref: UInt64, count: UInt16)], end: Int) {
         for u in upserts where head.contains(u.ref) {
             head.series[Int(u.ref)]!.persistedCount = u.count
         }
@@ -78,7 +78,7 @@ extension SQLiteWriter {
     /// progress when no commits arrive). No-op without a pass in progress.
     func checkpointStep() throws {
         guard let db, pass != nil else { return }
-        var upserts: [(ref: UInt64, count: Int32)] = []
+        var upserts: [(ref: UInt64, count: UInt16)] = []
         var end = 0
         do {
             try db.inTransaction {

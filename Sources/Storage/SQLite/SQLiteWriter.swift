@@ -21,7 +21,7 @@ actor SQLiteWriter {
 
     var db: Connection?
     var head = Head()
-    private var epoch: UInt64 = 0
+    private var epoch: UInt32 = 0
     private var wal = RecordCodec.WALWriter(capacity: 1 << 16)
     private var accepted: [Int] = []
     private var newSeries: [UInt64] = []
@@ -79,7 +79,7 @@ actor SQLiteWriter {
     /// Makes a batch durable; see the type's comment for the protocol.
     func commit(_ b: AppendBatch) throws {
         guard let db else { throw StorageError.closed() }
-        epoch &+= 1
+        nextEpoch()
         wal.reset()
         accepted.removeAll(keepingCapacity: true)
         newSeries.removeAll(keepingCapacity: true)
@@ -87,7 +87,7 @@ actor SQLiteWriter {
         let needsCheckpointStep = pass != nil
         if accepted.isEmpty && head.seriesWithClosedChunks.isEmpty && !needsCheckpointStep { return }
 
-        var upserts: [(ref: UInt64, count: Int32)] = []
+        var upserts: [(ref: UInt64, count: UInt16)] = []
         var sliceEnd = 0
         var record: [UInt8] = []
         do {
@@ -121,6 +121,15 @@ actor SQLiteWriter {
         didFlushClosedChunks()
         if needsCheckpointStep { finishSlice(upserts: upserts, end: sliceEnd) }
         apply(b, walRecordBytes: record.count)
+    }
+
+    /// A new commit number; on wrap-around every series' scratch is cleared first, so an old
+    /// commit's number can never pass for the current one.
+    private func nextEpoch() {
+        epoch &+= 1
+        guard epoch == 0 else { return }
+        for i in head.series.indices where head.series[i] != nil { head.series[i]!.batchEpoch = 0 }
+        epoch = 1
     }
 
     /// Decides, for each sample, accept / silent no-op / reject, without touching the head's
