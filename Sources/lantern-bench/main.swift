@@ -11,7 +11,7 @@ import Glibc
 #endif
 
 var series = 100_000, rounds = 100, compressSeries = 10_000, compressRounds = 480, runs = 3
-var workload = "farm"
+var workload = "farm", packed = true
 var dir = "/tmp/lantern-bench"
 var args = CommandLine.arguments.dropFirst().makeIterator()
 while let a = args.next() {
@@ -20,6 +20,7 @@ while let a = args.next() {
     case "--rounds": rounds = Int(args.next() ?? "") ?? rounds
     case "--compress-series": compressSeries = Int(args.next() ?? "") ?? compressSeries
     case "--runs": runs = Int(args.next() ?? "") ?? runs
+    case "--xor-only": packed = false  // the same data in XOR chunks only (the "before" figures)
     case "--compress-rounds": compressRounds = Int(args.next() ?? "") ?? compressRounds
     case "--workload":
         workload = args.next() ?? workload
@@ -62,6 +63,7 @@ for run in 0..<runs {
     options.maintenanceInterval = nil
     options.retention = nil
     options.checkpointOnClose = false  // leave write-ahead records behind, like a crash
+    options.packedChunks = packed
     let rss0 = Measure.rss()
     let storage = try await SQLiteStorage.open(path: path, options: options, logger: quiet)
     var w = makeWorkload(series)
@@ -116,6 +118,7 @@ for run in 0..<runs {
     var options = StorageOptions()
     options.maintenanceInterval = nil
     options.retention = nil
+    options.packedChunks = packed
     let storage = try await SQLiteStorage.open(path: path, options: options, logger: quiet)
     var w = makeWorkload(compressSeries)
     var refs = [SeriesRef?](repeating: nil, count: compressSeries)

@@ -4,8 +4,12 @@ public import Model
 /// layout, whose first byte is the high byte of a 16-bit sample count: always 0, since a
 /// chunk holds fewer than 256 samples.
 enum ChunkEncoding: UInt8 {
+    /// Prometheus's XOR layout (schema version 1 wrote only this).
     case xor = 0
+    /// Decimal columns, chosen when a full chunk is cut (`PackedChunk`).
     case packed = 1
+    /// XOR with narrower time buckets for millisecond jitter (`XORChunk`): the open chunks.
+    case xorFineTime = 2
 
     /// The encoding to store a full chunk in: packed when every value is an exact decimal and
     /// the result is smaller, else the XOR bytes as they are (without spare capacity).
@@ -39,7 +43,7 @@ struct ChunkIterator: IteratorProtocol {
     init(bytes: [UInt8]) {
         switch bytes.first {
         case ChunkEncoding.packed.rawValue: packed = PackedIterator(bytes: bytes); unknown = false
-        case ChunkEncoding.xor.rawValue: xor = XORIterator(bytes: bytes); unknown = false
+        case ChunkEncoding.xor.rawValue, ChunkEncoding.xorFineTime.rawValue: xor = XORIterator(bytes: bytes); unknown = false
         default: unknown = bytes.count > 0
         }
     }

@@ -21,6 +21,7 @@ struct HeadLoader {
         try loadSeries(&r.head)
         try loadLastChunks(&r.head)
         try replayWAL(&r)
+        r.head.postings.shrinkToFit()
         var chunks = 0
         for i in r.head.series.indices {
             guard let s = r.head.series[i] else { continue }
@@ -75,7 +76,7 @@ struct HeadLoader {
             var last: (t: Timestamp, bits: UInt64)?
             var resumed: XORAppender?
             if UInt32(truncatingIfNeeded: q.int64(3)) == CRC32C.checksum(data) {
-                if data.first == ChunkEncoding.xor.rawValue {
+                if XORChunk.isXOR(data) {
                     resumed = XORAppender(resuming: data)  // one decode gives the last sample too
                     last = resumed.map { ($0.maxt, $0.lastValueBits) }
                 } else {
@@ -91,7 +92,7 @@ struct HeadLoader {
             }
             let idx = Int(ref)
             head.series[idx]!.setLast(t: last.t, bits: last.bits)
-            // Only a partial XOR chunk is resumed as the open chunk; full (and packed) chunks
+            // Only a partial XOR chunk (either layout) is resumed as the open chunk; full ones
             // stay in the table and the next sample starts a new chunk.
             if let resumed, !resumed.isFull {
                 head.series[idx]!.open = resumed

@@ -46,11 +46,12 @@ struct MemSeries: Sendable {
 
     /// Appends a validated sample; returns true when the open chunk was cut.
     @inline(__always)
-    mutating func append(t: Timestamp, bits: UInt64) -> Bool {
+    mutating func append(t: Timestamp, bits: UInt64, pack: Bool = true) -> Bool {
         open.append(t: t, bits: bits)
         hasSample = true
         guard open.isFull else { return false }
-        closed.append(HeadChunk(bytes: ChunkEncoding.finish(xor: open.bytes), mint: open.mint, maxt: open.maxt))
+        let bytes = pack ? ChunkEncoding.finish(xor: open.bytes) : Array(open.bytes)
+        closed.append(HeadChunk(bytes: bytes, mint: open.mint, maxt: open.maxt))
         open = XORAppender(after: t, bits: bits, capacity: open.bytes.count + 16)
         persistedCount = 0
         return true
@@ -88,6 +89,8 @@ struct Head: Sendable {
     var seriesWithClosedChunks: [UInt64] = []
     /// The newest sample time in the head (`Timestamp.min` when empty).
     var maxTime: Timestamp = .min
+    /// Whether cut chunks may take the packed encoding (`StorageOptions.packedChunks`).
+    var packChunks = true
     private(set) var seriesCount = 0
 
     subscript(ref: UInt64) -> MemSeries? {
@@ -120,7 +123,7 @@ struct Head: Sendable {
     @inline(__always)
     mutating func append(_ ref: UInt64, t: Timestamp, bits: UInt64) {
         let hadClosed = !series[Int(ref)]!.closed.isEmpty
-        if series[Int(ref)]!.append(t: t, bits: bits), !hadClosed {
+        if series[Int(ref)]!.append(t: t, bits: bits, pack: packChunks), !hadClosed {
             seriesWithClosedChunks.append(ref)
         }
         if t > maxTime { maxTime = t }

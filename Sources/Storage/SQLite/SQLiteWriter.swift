@@ -1,5 +1,8 @@
 public import Model
 import Logging
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The one write connection and the head it keeps in step with the file. An actor on a
 /// serial DispatchQueue (STYLE §4): every `sqlite3_*` call and every head mutation happens
@@ -63,6 +66,7 @@ actor SQLiteWriter {
         do {
             let loaded = try HeadLoader(db: db, index: index, metrics: metrics, logger: logger).load()
             head = loaded.head
+            head.packChunks = options.packedChunks
             lastSeq = loaded.lastSeq
             walSizes = loaded.walSizes
             walBytes = walSizes.reduce(0) { $0 + $1.bytes }
@@ -70,10 +74,25 @@ actor SQLiteWriter {
             throw StorageError.io("cannot load head from \(path)", error)
         }
         self.db = db
+        Self.releaseFreedMemory()
         publishGauges()
         logger.info("storage opened", metadata: [
             "path": "\(path)", "series": "\(head.seriesCount)", "wal_records": "\(walSizes.count)",
         ])
+    }
+
+    /// Loading frees as much as it keeps (decoded label arrays, chunk blobs read from SQLite)
+    /// interleaved with the head's allocations; glibc keeps those holes resident until told.
+    /// One `malloc_trim` after load returns them, which is most of the gap between the RSS
+    /// after open and the head's live size.
+    static func releaseFreedMemory() {
+        #if canImport(Glibc)
+        // malloc.h is not in the Glibc module; look the function up (absent on musl: no-op).
+        typealias Trim = @convention(c) (Int) -> Int32
+        if let sym = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "malloc_trim") {
+            _ = unsafeBitCast(sym, to: Trim.self)(0)
+        }
+        #endif
     }
 
     /// Makes a batch durable; see the type's comment for the protocol.
