@@ -2,7 +2,7 @@
 //   swift build -c release --product lantern-bench && .build/release/lantern-bench
 // Flags: --series N (default 100000), --rounds N (samples per series, default 100),
 //        --compress-series N (default 10000), --compress-rounds N (default 480), --runs N (default 3),
-//        --workload farm|harsh (default farm), --dir PATH, --quick.
+//        --workload farm|harsh (default farm), --xor-only, --bytes-only, --dir PATH, --quick.
 import Logging
 import Model
 import Storage
@@ -11,7 +11,7 @@ import Glibc
 #endif
 
 var series = 100_000, rounds = 100, compressSeries = 10_000, compressRounds = 480, runs = 3
-var workload = "farm", packed = true
+var workload = "farm", packed = true, skipAppend = false
 var dir = "/tmp/lantern-bench"
 var args = CommandLine.arguments.dropFirst().makeIterator()
 while let a = args.next() {
@@ -20,6 +20,7 @@ while let a = args.next() {
     case "--rounds": rounds = Int(args.next() ?? "") ?? rounds
     case "--compress-series": compressSeries = Int(args.next() ?? "") ?? compressSeries
     case "--runs": runs = Int(args.next() ?? "") ?? runs
+    case "--bytes-only": skipAppend = true  // only the bytes/sample and query part
     case "--xor-only": packed = false  // the same data in XOR chunks only (the "before" figures)
     case "--compress-rounds": compressRounds = Int(args.next() ?? "") ?? compressRounds
     case "--workload":
@@ -56,7 +57,7 @@ print("lantern-bench: \(workload) workload, \(series) series x \(rounds) samples
 // 1, 3, 4: append through refs, head memory, reopen.
 var appendRates: [Double] = [], createRates: [Double] = [], memPerSeries: [Double] = []
 var reopenCrash: [Double] = [], reopenClean: [Double] = [], replayed: [Double] = []
-for run in 0..<runs {
+for run in 0..<(skipAppend ? 0 : runs) {
     let path = dir + "/append.db"
     Measure.removeDatabase(path)
     var options = StorageOptions()
