@@ -9,3 +9,12 @@
 -- checkpoints them, so rowid order is write order and a chunk's maxt is never later than
 -- its write time. The index cost ~20 bytes per chunk.
 DROP INDEX IF EXISTS chunks_by_maxt;
+
+-- Label strings, each stored once. A series row's labels then are symbol ids:
+-- byte 0, uvarint pair count, then uvarint name id and uvarint value id per pair (sorted by
+-- name). Version-1 rows (plain strings, first byte = pair count >= 1) are still read.
+-- No UNIQUE index: the single writer keeps the value -> id map in memory.
+CREATE TABLE symbols (
+    id    INTEGER PRIMARY KEY,
+    value TEXT    NOT NULL
+) STRICT;

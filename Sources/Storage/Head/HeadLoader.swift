@@ -12,13 +12,16 @@ struct HeadLoader {
 
     struct Result {
         var head = Head()
+        /// The `symbols` table, by id (the writer continues it).
+        var symbols: [String] = []
         var lastSeq: Int64 = 0
         var walSizes: [(seq: Int64, bytes: Int)] = []
     }
 
     func load() throws -> Result {
         var r = Result()
-        try loadSeries(&r.head)
+        r.symbols = try loadSymbols()
+        try loadSeries(&r.head, symbols: r.symbols)
         try loadLastChunks(&r.head)
         try replayWAL(&r)
         r.head.postings.shrinkToFit()
@@ -32,18 +35,33 @@ struct HeadLoader {
         return r
     }
 
-    private func loadSeries(_ head: inout Head) throws {
+    /// Symbol ids are dense from 0 (the writer assigns them), so the array index is the id.
+    private func loadSymbols() throws -> [String] {
+        let q = try db.prepared("SELECT id, value FROM symbols ORDER BY id")
+        defer { q.reset() }
+        var out: [String] = []
+        while try q.step() {
+            guard q.int64(0) == Int64(out.count) else {
+                throw StorageError(.corruption, "symbol ids in \(db.path) are not dense at \(out.count)")
+            }
+            out.append(q.string(1))
+        }
+        return out
+    }
+
+    private func loadSeries(_ head: inout Head, symbols: [String]) throws {
         let maxID = try db.prepared("SELECT coalesce(max(id), 0) FROM series")
         if try maxID.step() { head.series.reserveCapacity(Int(maxID.int64(0)) + 1) }  // no doubling slack
         maxID.reset()
         let q = try db.prepared("SELECT id, labels FROM series ORDER BY id")
         defer { q.reset() }
         // Label names and values repeat across series (metric names, jobs, instances): share
-        // one heap string per distinct value instead of one per series.
+        // one heap string per distinct value instead of one per series (symbol rows already
+        // share theirs; this covers version-1 rows).
         var interned: [String: String] = [:]
         while try q.step() {
             let id = UInt64(q.int64(0))
-            guard let decoded = q.withBlob(1, { RecordCodec.decodeLabels($0) }) else {
+            guard let decoded = q.withBlob(1, { RecordCodec.decodeLabels($0, symbols: symbols) }) else {
                 throw StorageError(.corruption, "series \(id) in \(db.path) has undecodable labels")
             }
             let labels = Labels(sortedUnique: decoded.pairs.map { l in

@@ -24,6 +24,9 @@ actor SQLiteWriter {
 
     var db: Connection?
     var head = Head()
+    /// The `symbols` table as a map (string → id), continued by new series.
+    private var symbolIDs: [String: UInt64] = [:]
+    private var newSymbols: [String] = []
     private var epoch: UInt32 = 0
     private var wal = RecordCodec.WALWriter(capacity: 1 << 16)
     private var accepted: [Int] = []
@@ -66,6 +69,7 @@ actor SQLiteWriter {
         do {
             let loaded = try HeadLoader(db: db, index: index, metrics: metrics, logger: logger).load()
             head = loaded.head
+            symbolIDs = Dictionary(uniqueKeysWithValues: loaded.symbols.enumerated().map { ($0.element, UInt64($0.offset)) })
             head.packChunks = options.packedChunks
             lastSeq = loaded.lastSeq
             walSizes = loaded.walSizes
@@ -102,6 +106,7 @@ actor SQLiteWriter {
         wal.reset()
         accepted.removeAll(keepingCapacity: true)
         newSeries.removeAll(keepingCapacity: true)
+        newSymbols.removeAll(keepingCapacity: true)
         validate(b)
         let needsCheckpointStep = pass != nil
         if accepted.isEmpty && head.seriesWithClosedChunks.isEmpty && !needsCheckpointStep { return }
@@ -112,14 +117,7 @@ actor SQLiteWriter {
         do {
             try db.inTransaction {
                 try flushClosedChunks(db)
-                if !newSeries.isEmpty {
-                    let ins = try db.prepared("INSERT INTO series (id, labels) VALUES (?1, ?2)")
-                    for ref in newSeries {
-                        try ins.bind(1, Int64(ref))
-                        try ins.bind(2, RecordCodec.encode(head[ref]!.labels))
-                        try ins.run()
-                    }
-                }
+                if !newSeries.isEmpty { try insertSeries(db) }
                 if wal.count > 0 {
                     record = wal.finish()
                     let ins = try db.prepared("INSERT INTO wal (seq, crc, data) VALUES (?1, ?2, ?3)")
@@ -134,6 +132,7 @@ actor SQLiteWriter {
             }
         } catch {
             for ref in newSeries { head.remove(ref, fromPostings: false) }
+            for sym in newSymbols { symbolIDs[sym] = nil }
             StorageMetrics.add(metrics.commitFailures)
             throw StorageError.io("commit of \(b.count) samples to \(path)", error)
         }
@@ -149,6 +148,30 @@ actor SQLiteWriter {
         guard epoch == 0 else { return }
         for i in head.series.indices where head.series[i] != nil { head.series[i]!.batchEpoch = 0 }
         epoch = 1
+    }
+
+    /// Inserts the rows of the batch's new series, and the symbols they add.
+    private func insertSeries(_ db: Connection) throws {
+        let ins = try db.prepared("INSERT INTO series (id, labels) VALUES (?1, ?2)")
+        for ref in newSeries {
+            let row = RecordCodec.encode(head[ref]!.labels) { s in
+                if let id = symbolIDs[s] { return id }
+                let id = UInt64(symbolIDs.count)
+                symbolIDs[s] = id
+                newSymbols.append(s)
+                return id
+            }
+            try ins.bind(1, Int64(ref))
+            try ins.bind(2, row)
+            try ins.run()
+        }
+        guard !newSymbols.isEmpty else { return }
+        let sym = try db.prepared("INSERT INTO symbols (id, value) VALUES (?1, ?2)")
+        for s in newSymbols {
+            try sym.bind(1, Int64(symbolIDs[s]!))
+            try sym.bind(2, s)
+            try sym.run()
+        }
     }
 
     /// Decides, for each sample, accept / silent no-op / reject, without touching the head's
