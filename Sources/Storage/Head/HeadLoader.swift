@@ -98,7 +98,10 @@ struct HeadLoader {
                     resumed = XORAppender(resuming: data)  // one decode gives the last sample too
                     last = resumed.map { ($0.maxt, $0.lastValueBits) }
                 } else {
-                    last = Self.lastSample(of: data)
+                    // A packed chunk; a partial one (written by a full flush) is rebuilt as
+                    // the XOR open chunk so the series keeps appending to it.
+                    resumed = Self.reencodedPartial(data)
+                    last = resumed.map { ($0.maxt, $0.lastValueBits) } ?? Self.lastSample(of: data)
                 }
             }
             guard let last else {
@@ -118,6 +121,15 @@ struct HeadLoader {
             }
             if last.t > head.maxTime { head.maxTime = last.t }
         }
+    }
+
+    /// A partial packed chunk re-encoded as an XOR appender; nil when full or undecodable.
+    static func reencodedPartial(_ data: [UInt8]) -> XORAppender? {
+        guard data.count >= PackedChunk.headerBytes, Int(data[1]) < XORChunk.samplesPerChunk,
+              let samples = ChunkIterator.decode(data), !samples.isEmpty else { return nil }
+        var a = XORAppender(capacity: data.count * 2 + 16)
+        for s in samples { a.append(t: s.t, bits: s.v.bitPattern) }
+        return a
     }
 
     /// The newest sample of a chunk blob of any encoding, or nil when it does not decode.

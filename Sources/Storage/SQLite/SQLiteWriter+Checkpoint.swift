@@ -38,7 +38,10 @@ extension SQLiteWriter {
         let ins = try db.prepared("INSERT OR REPLACE INTO chunks (series_id, mint, maxt, crc, data) VALUES (?1, ?2, ?3, ?4, ?5)")
         for i in p.cursor..<end {
             guard let s = head.series[i], s.openIsDirty else { continue }
-            let bytes = s.open.bytes
+            // A full flush (close, backup) stores partial chunks packed when they pack; the
+            // loader turns them back into XOR open chunks. Incremental checkpoints stay XOR:
+            // their partial chunks are replaced at cut anyway, and packing costs CPU.
+            let bytes = packPartialChunks && head.packChunks ? ChunkEncoding.finish(xor: s.open.bytes) : s.open.bytes
             try ins.bind(1, Int64(i))
             try ins.bind(2, s.open.mint)
             try ins.bind(3, s.open.maxt)
@@ -97,6 +100,8 @@ extension SQLiteWriter {
     func flushHead() throws {
         guard db != nil else { throw StorageError.closed() }
         while pass != nil { try checkpointStep() }
+        packPartialChunks = true
+        defer { packPartialChunks = false }
         pass = CheckpointPass(upToSeq: lastSeq, cursor: 0)
         while pass != nil { try checkpointStep() }
     }

@@ -39,6 +39,8 @@ actor SQLiteWriter {
     /// A checkpoint in progress: every record up to `upToSeq` can go once `cursor` has
     /// walked the whole series array.
     var pass: CheckpointPass?
+    /// Set during `flushHead`: partial chunks are written packed when they pack.
+    var packPartialChunks = false
 
     struct CheckpointPass {
         let upToSeq: Int64
