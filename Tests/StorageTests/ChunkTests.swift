@@ -55,6 +55,12 @@ import Model
         }
     }
 
+    @Test func headStructsStayCompact() {
+        // One MemSeries per active series (docs/PERFORMANCE.md: head memory < 1 KiB per series).
+        #expect(MemoryLayout<XORAppender>.size <= 48)
+        #expect(MemoryLayout<MemSeries>.size <= 88)
+    }
+
     @Test func legacyXORChunkResumesInItsOwnLayout() {
         var legacy = XORAppender(encoding: .xor)
         var samples: [Sample] = []

@@ -39,6 +39,13 @@ struct BitWriter: Sendable {
         }
     }
 
+    /// Drops spare capacity (a chunk rebuilt at load will not grow much more for a while).
+    mutating func shrinkToFit() {
+        guard bytes.capacity > bytes.count else { return }
+        let b = bytes
+        bytes = Array(unsafeUninitializedCapacity: b.count) { buf, n in n = buf.initialize(from: b).1 }
+    }
+
     /// Grows by about an eighth instead of doubling: an open head chunk grows a byte at a
     /// time to ~100-500 bytes, and doubling would leave up to half of it unused.
     @inline(__always)

@@ -98,6 +98,9 @@ struct XORAppender: Sendable {
     }
 
     var bytes: [UInt8] { writer.bytes }
+
+    /// Drops the byte buffer's spare capacity.
+    mutating func shrinkToFit() { writer.shrinkToFit() }
     var isEmpty: Bool { count == 0 }
     var isFull: Bool { count >= XORChunk.samplesPerChunk }
     /// The last value appended, as bits.

@@ -127,8 +127,9 @@ struct HeadLoader {
     static func reencodedPartial(_ data: [UInt8]) -> XORAppender? {
         guard data.count >= PackedChunk.headerBytes, Int(data[1]) < XORChunk.samplesPerChunk,
               let samples = ChunkIterator.decode(data), !samples.isEmpty else { return nil }
-        var a = XORAppender(capacity: data.count * 2 + 16)
+        var a = XORAppender(capacity: samples.count * 10 + 32)
         for s in samples { a.append(t: s.t, bits: s.v.bitPattern) }
+        a.shrinkToFit()
         return a
     }
 
