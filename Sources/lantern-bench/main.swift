@@ -68,12 +68,13 @@ for run in 0..<(skipAppend ? 0 : runs) {
     let rss0 = Measure.rss()
     let storage = try await SQLiteStorage.open(path: path, options: options, logger: quiet)
     var w = makeWorkload(series)
+    let labels = w.labels  // once: the existential's getter would retain the array per sample
     var refs = [SeriesRef?](repeating: nil, count: series)
     let create = try await Measure.seconds {
         for base in stride(from: 0, to: series, by: 1000) {
             var app = storage.appender()
             for i in base..<min(series, base + 1000) {
-                refs[i] = try app.append(nil, w.labels[i], at: w.time(0, i), value: w.value(0, i))
+                refs[i] = try app.append(nil, labels[i], at: w.time(0, i), value: w.value(0, i))
             }
             try await app.commit()
         }
@@ -84,7 +85,7 @@ for run in 0..<(skipAppend ? 0 : runs) {
             for base in stride(from: 0, to: series, by: 1000) {
                 var app = storage.appender()
                 for i in base..<min(series, base + 1000) {
-                    refs[i] = try app.append(refs[i], w.labels[i], at: w.time(round, i), value: w.value(round, i))
+                    refs[i] = try app.append(refs[i], labels[i], at: w.time(round, i), value: w.value(round, i))
                 }
                 try await app.commit()
             }
@@ -122,13 +123,14 @@ for run in 0..<runs {
     options.packedChunks = packed
     let storage = try await SQLiteStorage.open(path: path, options: options, logger: quiet)
     var w = makeWorkload(compressSeries)
+    let labels = w.labels
     var refs = [SeriesRef?](repeating: nil, count: compressSeries)
     let perSeries = compressRounds  // default 480: 2 h at 15 s, four full chunks per series
     for round in 0..<perSeries {
         for base in stride(from: 0, to: compressSeries, by: 1000) {
             var app = storage.appender()
             for i in base..<min(compressSeries, base + 1000) {
-                refs[i] = try app.append(refs[i], w.labels[i], at: w.time(round, i), value: w.value(round, i))
+                refs[i] = try app.append(refs[i], labels[i], at: w.time(round, i), value: w.value(round, i))
             }
             try await app.commit()
         }
