@@ -48,7 +48,7 @@ let package = Package(
             name: "Migrations",
             path: "migrations",
             exclude: ["README.md"],
-            resources: [.embedInCode("V0001__init.sql"), .embedInCode("V0002__remote_write.sql")],
+            resources: [.embedInCode("V0001__init.sql"), .embedInCode("V0002__packed_chunks.sql"), .embedInCode("V0003__remote_write.sql")],
             swiftSettings: swiftSettings
         ),
 

@@ -4,7 +4,8 @@ public enum MigrationFiles {
     /// (version, SQL) pairs, ascending; version N is the state after applying script N.
     public static let all: [(version: Int32, sql: String)] = [
         (1, String(decoding: PackageResources.V0001__init_sql, as: UTF8.self)),
-        (2, String(decoding: PackageResources.V0002__remote_write_sql, as: UTF8.self)),
+        (2, String(decoding: PackageResources.V0002__packed_chunks_sql, as: UTF8.self)),
+        (3, String(decoding: PackageResources.V0003__remote_write_sql, as: UTF8.self)),
     ]
 
     /// The newest schema version this binary knows.

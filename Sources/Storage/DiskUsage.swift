@@ -4,6 +4,8 @@ public struct DiskUsage: Sendable {
     /// Sum of chunk blob sizes (compressed samples only).
     public let chunkBytes: Int64
     public let chunks: Int64
+    /// Chunks stored in the packed decimal encoding (the rest are XOR).
+    public let packedChunks: Int64
     /// Sum of write-ahead record blob sizes.
     public let walRecordBytes: Int64
     public let series: Int64
@@ -22,6 +24,7 @@ extension SQLiteWriter {
         return DiskUsage(
             chunkBytes: try scalar("SELECT coalesce(sum(length(data)), 0) FROM chunks"),
             chunks: try scalar("SELECT count(*) FROM chunks"),
+            packedChunks: try scalar("SELECT count(*) FROM chunks WHERE substr(data, 1, 1) = x'01'"),
             walRecordBytes: try scalar("SELECT coalesce(sum(length(data)), 0) FROM wal"),
             series: try scalar("SELECT count(*) FROM series"),
             pagesInUseBytes: try sizeInUse()

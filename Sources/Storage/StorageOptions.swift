@@ -28,6 +28,9 @@ public struct StorageOptions: Sendable {
     public var maintenanceInterval: Duration? = .seconds(60)
     /// Write all open chunks to the table at `close()`, so the next open replays nothing.
     public var checkpointOnClose = true
+    /// Store full chunks in the packed decimal encoding when it is smaller (a package hook:
+    /// lantern-bench turns it off to measure plain XOR chunks on the same data).
+    package var packedChunks = true
 
     public init() {}
 

@@ -1,8 +1,16 @@
 import Model
 
-/// Realistic series for the benchmarks: node-exporter-like label sets, counters growing by
-/// integer steps, gauges doing a random walk, 15 s scrapes with a few ms of jitter.
-struct Workload {
+/// What the benchmark writes: label sets, and each sample's value and time by (round, series).
+protocol BenchWorkload {
+    var labels: [Labels] { get }
+    mutating func value(_ round: Int, _ i: Int) -> Double
+    mutating func time(_ round: Int, _ i: Int) -> Timestamp
+}
+
+/// The harsh workload ("--workload harsh"): node-exporter-like label sets, every counter
+/// growing by a random integer step every scrape, gauges doing a random walk (a sixth with two
+/// fractional decimals), 15 s scrapes with 0-4 ms of jitter. Harder to compress than the farm.
+struct Workload: BenchWorkload {
     let series: Int
     let jobs: Int
     let labels: [Labels]
@@ -34,7 +42,7 @@ struct Workload {
 
     /// Two thirds counters (integer increments), one third gauges (random walk, half of them
     /// integer-valued like memory or fd counts, half fractional like load averages).
-    mutating func next(_ i: Int) -> Double {
+    mutating func value(_ round: Int, _ i: Int) -> Double {
         switch i % 6 {
         case 0, 1, 2, 3: state[i] += Double(rng.next() % 100)
         case 4: state[i] = max(0, state[i] + Double(Int(rng.next() % 21) - 10))

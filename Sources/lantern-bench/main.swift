@@ -1,7 +1,8 @@
 // lantern-bench: storage figures for docs/PERFORMANCE.md. Build and run in release mode:
 //   swift build -c release --product lantern-bench && .build/release/lantern-bench
 // Flags: --series N (default 100000), --rounds N (samples per series, default 100),
-//        --compress-series N (default 10000), --runs N (default 3), --dir PATH, --quick,
+//        --compress-series N (default 10000), --compress-rounds N (default 480), --runs N (default 3),
+//        --workload farm|harsh (default farm), --xor-only, --bytes-only, --dir PATH, --quick.
 //        --query (only the query benchmarks; put --runs and --dir before it).
 //        --export [SERIES SAMPLES] (CSV export throughput; give --runs/--dir first).
 import Logging
@@ -11,7 +12,8 @@ import Storage
 import Glibc
 #endif
 
-var series = 100_000, rounds = 100, compressSeries = 10_000, runs = 3
+var series = 100_000, rounds = 100, compressSeries = 10_000, compressRounds = 480, runs = 3
+var workload = "farm", packed = true, skipAppend = false
 var dir = "/tmp/lantern-bench"
 var args = CommandLine.arguments.dropFirst().makeIterator()
 while let a = args.next() {
@@ -20,6 +22,12 @@ while let a = args.next() {
     case "--rounds": rounds = Int(args.next() ?? "") ?? rounds
     case "--compress-series": compressSeries = Int(args.next() ?? "") ?? compressSeries
     case "--runs": runs = Int(args.next() ?? "") ?? runs
+    case "--bytes-only": skipAppend = true  // only the bytes/sample and query part
+    case "--xor-only": packed = false  // the same data in XOR chunks only (the "before" figures)
+    case "--compress-rounds": compressRounds = Int(args.next() ?? "") ?? compressRounds
+    case "--workload":
+        workload = args.next() ?? workload
+        guard workload == "farm" || workload == "harsh" else { print("--workload farm|harsh"); exit(2) }
     case "--dir": dir = args.next() ?? dir
     case "--memory":
         // Head memory measured in a fresh process: RSS growth while opening an existing
@@ -51,28 +59,34 @@ while let a = args.next() {
     }
 }
 mkdir(dir, 0o755)
+let farm = workload == "farm"
+func makeWorkload(_ n: Int) -> any BenchWorkload {
+    farm ? FarmWorkload(series: n) : Workload(series: n)
+}
 let quiet = Logger(label: "bench", factory: { _ in SwiftLogNoOpLogHandler() })
-print("lantern-bench: \(series) series x \(rounds) samples (append/memory/reopen), \(compressSeries) series x 480 samples (bytes, query), \(runs) runs")
+print("lantern-bench: \(workload) workload, \(series) series x \(rounds) samples (append/memory/reopen), \(compressSeries) series x \(compressRounds) samples (bytes, query), \(runs) runs")
 
 // 1, 3, 4: append through refs, head memory, reopen.
 var appendRates: [Double] = [], createRates: [Double] = [], memPerSeries: [Double] = []
 var reopenCrash: [Double] = [], reopenClean: [Double] = [], replayed: [Double] = []
-for run in 0..<runs {
+for run in 0..<(skipAppend ? 0 : runs) {
     let path = dir + "/append.db"
     Measure.removeDatabase(path)
     var options = StorageOptions()
     options.maintenanceInterval = nil
     options.retention = nil
     options.checkpointOnClose = false  // leave write-ahead records behind, like a crash
+    options.packedChunks = packed
     let rss0 = Measure.rss()
     let storage = try await SQLiteStorage.open(path: path, options: options, logger: quiet)
-    var w = Workload(series: series)
+    var w = makeWorkload(series)
+    let labels = w.labels  // once: the existential's getter would retain the array per sample
     var refs = [SeriesRef?](repeating: nil, count: series)
     let create = try await Measure.seconds {
         for base in stride(from: 0, to: series, by: 1000) {
             var app = storage.appender()
             for i in base..<min(series, base + 1000) {
-                refs[i] = try app.append(nil, w.labels[i], at: w.time(0, i), value: w.next(i))
+                refs[i] = try app.append(nil, labels[i], at: w.time(0, i), value: w.value(0, i))
             }
             try await app.commit()
         }
@@ -83,7 +97,7 @@ for run in 0..<runs {
             for base in stride(from: 0, to: series, by: 1000) {
                 var app = storage.appender()
                 for i in base..<min(series, base + 1000) {
-                    refs[i] = try app.append(refs[i], w.labels[i], at: w.time(round, i), value: w.next(i))
+                    refs[i] = try app.append(refs[i], labels[i], at: w.time(round, i), value: w.value(round, i))
                 }
                 try await app.commit()
             }
@@ -118,15 +132,17 @@ for run in 0..<runs {
     var options = StorageOptions()
     options.maintenanceInterval = nil
     options.retention = nil
+    options.packedChunks = packed
     let storage = try await SQLiteStorage.open(path: path, options: options, logger: quiet)
-    var w = Workload(series: compressSeries)
+    var w = makeWorkload(compressSeries)
+    let labels = w.labels
     var refs = [SeriesRef?](repeating: nil, count: compressSeries)
-    let perSeries = 480  // 2 h at 15 s: four full chunks per series
+    let perSeries = compressRounds  // default 480: 2 h at 15 s, four full chunks per series
     for round in 0..<perSeries {
         for base in stride(from: 0, to: compressSeries, by: 1000) {
             var app = storage.appender()
             for i in base..<min(compressSeries, base + 1000) {
-                refs[i] = try app.append(refs[i], w.labels[i], at: w.time(round, i), value: w.next(i))
+                refs[i] = try app.append(refs[i], labels[i], at: w.time(round, i), value: w.value(round, i))
             }
             try await app.commit()
         }
@@ -139,7 +155,7 @@ for run in 0..<runs {
 
     // 1 h in the middle, one job (a tenth of the series), decoded sample by sample.
     let mint = Workload.start + 30 * 60_000, maxt = Workload.start + 90 * 60_000 - 1
-    let job = try Matcher(.equal, "job", "job-0")
+    let job = farm ? try Matcher(.equal, "instance", "127.10.0.1:9100") : try Matcher(.equal, "job", "job-0")
     var rates: [Double] = []
     var seriesRead = 0
     for _ in 0..<5 {
@@ -159,7 +175,7 @@ for run in 0..<runs {
     queryRates.append(Measure.median(rates))
     try await storage.close()
     print("run \(run): \(fmt(bytesChunks.last!)) B/sample in chunk blobs, \(fmt(bytesFile.last!)) B/sample for the whole file "
-        + "(\(usage.chunks) chunks, \(usage.series) series), query \(seriesRead) series x 1 h: \(fmt(queryRates.last!, 0)) samples/s")
+        + "(\(usage.chunks) chunks, \(usage.packedChunks) packed, \(usage.series) series), query \(seriesRead) series x 1 h: \(fmt(queryRates.last!, 0)) samples/s")
 }
 
 print("""

@@ -9,10 +9,11 @@ import Model
         .leastNonzeroMagnitude, .greatestFiniteMagnitude, -.greatestFiniteMagnitude, 0.1, 1e300,
     ]
 
-    func roundTrip(_ samples: [Sample]) -> [Sample] {
-        var a = XORAppender()
+    func roundTrip(_ samples: [Sample], _ encoding: ChunkEncoding = .xorFineTime) -> [Sample] {
+        var a = XORAppender(encoding: encoding)
         for s in samples { a.append(t: s.t, bits: s.v.bitPattern) }
         #expect(a.count == samples.count)
+        #expect(a.bytes.first == encoding.rawValue)
         return XORChunk.decode(a.bytes)
     }
 
@@ -33,6 +34,7 @@ import Model
     func timestampsRoundTrip(_ ts: [Int64]) {
         let samples = ts.enumerated().map { Sample(t: $0.element, v: Double($0.offset)) }
         #expect(roundTrip(samples) == samples)
+        #expect(roundTrip(samples, .xor) == samples)
     }
 
     @Test func irregularAndRandomRoundTrip() {
@@ -42,13 +44,47 @@ import Model
             var samples: [Sample] = []
             for _ in 0..<XORChunk.samplesPerChunk {
                 // Mix of tiny, medium and huge gaps exercises every delta-of-delta bucket.
-                let gap: Int64 = [1, 15_000, Int64.random(in: 1...600_000), Int64.random(in: 1...1 << 40)].randomElement()!
+                let gap: Int64 = [1, 15_000, 15_000 + Int64.random(in: -70...70), 15_000 + Int64.random(in: -9000...9000),
+                                  Int64.random(in: 1...600_000), Int64.random(in: 1...1 << 40)].randomElement()!
                 t += gap
                 let v: Double = [Double.random(in: -1e6...1e6), Double(Int.random(in: 0...100)), Double(bitPattern: UInt64.random(in: 0...UInt64.max))].randomElement()!
                 samples.append(Sample(t: t, v: v))
             }
             #expect(roundTrip(samples) == samples)
+            #expect(roundTrip(samples, .xor) == samples)  // Prometheus's buckets, still decoded
         }
+    }
+
+    @Test func headStructsStayCompact() {
+        // One MemSeries per active series (docs/PERFORMANCE.md: head memory < 1 KiB per series).
+        #expect(MemoryLayout<XORAppender>.size <= 48)
+        #expect(MemoryLayout<MemSeries>.size <= 88)
+    }
+
+    @Test func legacyXORChunkResumesInItsOwnLayout() {
+        var legacy = XORAppender(encoding: .xor)
+        var samples: [Sample] = []
+        for i in 0..<50 {
+            let s = Sample(t: Int64(i) * 15_000 + Int64(i % 5), v: Double(i) * 0.5)
+            samples.append(s)
+            legacy.append(t: s.t, bits: s.v.bitPattern)
+        }
+        #expect(legacy.bytes[0] == 0 && legacy.bytes[1] == 50)  // version-1 header: 16-bit count
+        var resumed = XORAppender(resuming: Array(legacy.bytes))!
+        let more = Sample(t: 50 * 15_000 + 3, v: 7)
+        resumed.append(t: more.t, bits: more.v.bitPattern)
+        #expect(resumed.bytes[0] == 0)
+        #expect(ChunkIterator.decode(resumed.bytes) == samples + [more])
+    }
+
+    @Test func fineTimeBucketsAreSmallerForJitter() {
+        var fine = XORAppender(), legacy = XORAppender(encoding: .xor)
+        for i in 0..<120 {
+            let t = Int64(i) * 15_000 + Int64(i * 7 % 5)
+            fine.append(t: t, bits: 1.0.bitPattern)
+            legacy.append(t: t, bits: 1.0.bitPattern)
+        }
+        #expect(fine.bytes.count + 60 < legacy.bytes.count)  // 7 bits saved per jittered sample
     }
 
     @Test func resumingAPartialChunkContinuesIdentically() {

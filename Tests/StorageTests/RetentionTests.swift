@@ -27,9 +27,13 @@ import Model
         let dir = TempDir()
         var s = try await openStore(dir) { $0.retention = nil }
         var rng = SystemRandomNumberGenerator()
-        for k in 0..<20 {
-            let l = Labels(("__name__", "g"), ("k", "\(k)"))
-            try await write(s, l, (0..<1200).map { (Int64($0) * 15_000, Double.random(in: 0...1, using: &rng)) })
+        // Written as scrapes arrive, every series advancing together: retention deletes in
+        // write order, which is then time order.
+        for round in 0..<10 {
+            for k in 0..<20 {
+                let l = Labels(("__name__", "g"), ("k", "\(k)"))
+                try await write(s, l, (round * 120..<(round + 1) * 120).map { (Int64($0) * 15_000, Double.random(in: 0...1, using: &rng)) })
+            }
         }
         try await s.flushHead()
         let before = try await s.sizeInUse()

@@ -2,19 +2,22 @@
 /// open head chunk (STYLE: chunk bytes in a byte buffer, never arrays of `Sample`).
 struct BitWriter: Sendable {
     private(set) var bytes: [UInt8]
+    /// Bits written so far (32 bits: a chunk is far below 512 MB, and a head chunk's
+    /// appender packs its small fields into the rest of the word).
+    private var bits: UInt32
     /// Bits written so far, including any header bytes.
-    private(set) var bitCount: Int
+    var bitCount: Int { Int(bits) }
 
     init(reservingCapacity capacity: Int = 0) {
         bytes = []
         bytes.reserveCapacity(capacity)
-        bitCount = 0
+        bits = 0
     }
 
     /// Continues writing after `bitCount` bits of `bytes` (a decoded partial chunk).
     init(bytes: [UInt8], bitCount: Int) {
         self.bytes = Array(bytes.prefix((bitCount + 7) / 8))
-        self.bitCount = bitCount
+        bits = UInt32(bitCount)
     }
 
     /// Writes the low `n` bits of `value` (n in 0...64).
@@ -24,16 +27,34 @@ struct BitWriter: Sendable {
         var v = n == 64 ? value : value << UInt64(64 - n)  // left-align
         var remaining = n
         while remaining > 0 {
-            let used = bitCount & 7
-            if used == 0 { bytes.append(0) }
+            let used = Int(bits & 7)
+            if used == 0 { appendZeroByte() }
             let free = 8 - used
             let take = free < remaining ? free : remaining
             let top = UInt8(truncatingIfNeeded: v &>> UInt64(64 - take))
             bytes[bytes.count - 1] |= top &<< UInt8(free - take)
             v = v &<< UInt64(take)
             remaining -= take
-            bitCount += take
+            bits &+= UInt32(take)
         }
+    }
+
+    /// Drops spare capacity (a chunk rebuilt at load will not grow much more for a while).
+    mutating func shrinkToFit() {
+        guard bytes.capacity > bytes.count else { return }
+        let b = bytes
+        bytes = Array(unsafeUninitializedCapacity: b.count) { buf, n in n = buf.initialize(from: b).1 }
+    }
+
+    /// Grows by a quarter instead of doubling: an open head chunk grows a byte at a time to
+    /// ~100-500 bytes, and doubling would leave up to half of it unused (a quarter keeps the
+    /// reallocations per chunk few enough not to show in append throughput).
+    @inline(__always)
+    private mutating func appendZeroByte() {
+        if bytes.count == bytes.capacity, bytes.count >= 64 {
+            bytes.reserveCapacity(bytes.count + bytes.count / 4)
+        }
+        bytes.append(0)
     }
 
     @inline(__always)
@@ -75,6 +96,14 @@ struct BitReader {
     init(bytes: [UInt8], startByte: Int = 0) {
         self.bytes = bytes
         position = startByte
+    }
+
+    /// Starts reading at an arbitrary bit (the second column of a packed chunk).
+    init(bytes: [UInt8], startBit: Int) {
+        self.bytes = bytes
+        position = max(0, startBit) / 8
+        _ = read(bits: max(0, startBit) % 8)
+        if position > bytes.count { overrun = true }
     }
 
     /// Bits consumed since the start of the byte array.

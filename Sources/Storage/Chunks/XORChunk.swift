@@ -3,10 +3,13 @@ public import Model
 /// Gorilla-style compression of one series' samples (Facebook's Gorilla paper, as in
 /// Prometheus `tsdb/chunkenc/xor.go`): delta-of-delta timestamps and XOR-ed float bits.
 ///
-/// Layout: a 2-byte big-endian sample count, then sample 0 as a zig-zag varint time and 64
-/// raw value bits, sample 1 as a uvarint time delta and an XOR value, and every later
-/// sample as a delta-of-delta bucket (`0`, `10`+14, `110`+17, `1110`+20, `1111`+64 bits)
-/// and an XOR value. Values are compared as bit patterns, so NaN payloads (the staleness
+/// Layout (`ChunkEncoding.xor`, Prometheus's): a 2-byte big-endian sample count (below 256,
+/// so the first byte, 0, doubles as the encoding byte), then sample 0 as a zig-zag varint
+/// time and 64 raw value bits, sample 1 as a uvarint time delta and an XOR value, and every
+/// later sample as a delta-of-delta bucket (`0`, `10`+14, `110`+17, `1110`+20, `1111`+64
+/// bits) and an XOR value. `ChunkEncoding.xorFineTime` (what the head writes now) has the
+/// encoding byte 2, a 1-byte count, and buckets `0`, `10`+7, `110`+14, `1110`+20, `1111`+64:
+/// scrape jitter of a few milliseconds costs 9 bits per sample instead of 16. Values are compared as bit patterns, so NaN payloads (the staleness
 /// marker), ±Inf and -0.0 round-trip exactly. Time arithmetic wraps, so any Int64 works.
 enum XORChunk {
     /// Samples per chunk before the head cuts it (Prometheus's 120: ~2 h at 1-minute scrapes).
@@ -23,26 +26,54 @@ enum XORChunk {
 
     /// The sample count stored in the header, or 0 for a truncated blob.
     static func count(of bytes: [UInt8]) -> Int {
-        bytes.count < headerBytes ? 0 : Int(bytes[0]) << 8 | Int(bytes[1])
+        guard bytes.count >= headerBytes else { return 0 }
+        return bytes[0] == ChunkEncoding.xorFineTime.rawValue ? Int(bytes[1]) : Int(bytes[0]) << 8 | Int(bytes[1])
     }
+
+    /// True for either XOR layout.
+    static func isXOR(_ bytes: [UInt8]) -> Bool {
+        bytes.first == ChunkEncoding.xor.rawValue || bytes.first == ChunkEncoding.xorFineTime.rawValue
+    }
+
+    /// Widths of the first two delta-of-delta buckets of an encoding.
+    @inline(__always)
+    static func smallBuckets(fine: Bool) -> (Int, Int) { fine ? (7, 14) : (14, 17) }
 }
 
 /// The writable end of one chunk: appends samples in time order. Value type: a copy held
 /// by a querier keeps seeing the samples it had (the byte buffer is copy-on-write).
+///
+/// Fields are ordered so the small ones fill the word after the bit writer's 32-bit count
+/// (one per series in the head: 48 bytes).
 struct XORAppender: Sendable {
     private(set) var writer: BitWriter
-    private(set) var count: Int = 0
+    private var sampleCount: UInt16 = 0
+    private var leading: UInt8 = 0xff
+    private var trailing: UInt8 = 0
     private(set) var mint: Timestamp = 0
+    /// The newest sample's time; in an empty appender made by `init(after:bits:)`, the
+    /// previous chunk's.
     private(set) var maxt: Timestamp = 0
     private var tDelta: Int64 = 0
     private var v: UInt64 = 0
-    private var leading: UInt8 = 0xff
-    private var trailing: UInt8 = 0
 
-    init(capacity: Int = 32) {
+    /// A new chunk in `encoding` (`.xorFineTime` or `.xor`).
+    init(capacity: Int = 32, encoding: ChunkEncoding = .xorFineTime) {
         writer = BitWriter(reservingCapacity: capacity)
-        writer.write(0, bits: 16)
+        writer.writeByte(encoding == .xor ? 0 : encoding.rawValue)
+        writer.writeByte(0)
     }
+
+    /// An empty chunk that remembers the previous chunk's last sample (`maxt`,
+    /// `lastValueBits`), so the series needs no copy of it. Encoding ignores both until the
+    /// first append.
+    init(after t: Timestamp, bits: UInt64, capacity: Int = 32) {
+        self.init(capacity: capacity)
+        maxt = t
+        v = bits
+    }
+
+    var count: Int { Int(sampleCount) }
 
     /// Resumes appending to a chunk decoded from storage (a partial chunk on reopen).
     /// Returns nil when the blob does not decode.
@@ -56,7 +87,7 @@ struct XORAppender: Sendable {
         }
         guard !it.failed, n == XORChunk.count(of: bytes) else { return nil }
         writer = BitWriter(bytes: bytes, bitCount: it.bitPosition)
-        count = n
+        sampleCount = UInt16(n)
         mint = first
         let st = it.encoderState
         maxt = st.t
@@ -67,6 +98,9 @@ struct XORAppender: Sendable {
     }
 
     var bytes: [UInt8] { writer.bytes }
+
+    /// Drops the byte buffer's spare capacity.
+    mutating func shrinkToFit() { writer.shrinkToFit() }
     var isEmpty: Bool { count == 0 }
     var isFull: Bool { count >= XORChunk.samplesPerChunk }
     /// The last value appended, as bits.
@@ -87,14 +121,16 @@ struct XORAppender: Sendable {
         default:
             let delta = t &- maxt
             let dod = delta &- tDelta
+            let (w1, w2) = XORChunk.smallBuckets(fine: writer.bytes[0] == ChunkEncoding.xorFineTime.rawValue)
+            let h1 = Int64(1) << Int64(w1 - 1), h2 = Int64(1) << Int64(w2 - 1)
             if dod == 0 {
                 writer.write(0, bits: 1)
-            } else if dod >= -8191 && dod <= 8192 {
+            } else if dod > -h1 && dod <= h1 {
                 writer.write(0b10, bits: 2)
-                writer.write(UInt64(bitPattern: dod) & 0x3fff, bits: 14)
-            } else if dod >= -65535 && dod <= 65536 {
+                writer.write(UInt64(bitPattern: dod) & (UInt64(1) << UInt64(w1) - 1), bits: w1)
+            } else if dod > -h2 && dod <= h2 {
                 writer.write(0b110, bits: 3)
-                writer.write(UInt64(bitPattern: dod) & 0x1ffff, bits: 17)
+                writer.write(UInt64(bitPattern: dod) & (UInt64(1) << UInt64(w2) - 1), bits: w2)
             } else if dod >= -524_287 && dod <= 524_288 {
                 writer.write(0b1110, bits: 4)
                 writer.write(UInt64(bitPattern: dod) & 0xfffff, bits: 20)
@@ -107,9 +143,9 @@ struct XORAppender: Sendable {
         }
         maxt = t
         v = bits
-        count += 1
-        writer.setByte(UInt8(truncatingIfNeeded: count >> 8), at: 0)
-        writer.setByte(UInt8(truncatingIfNeeded: count), at: 1)
+        sampleCount += 1
+        // Byte 0 is the encoding (for `.xor` the count's high byte, 0 below 256 samples).
+        writer.setByte(UInt8(truncatingIfNeeded: sampleCount), at: 1)
     }
 
     @inline(__always)
@@ -148,10 +184,13 @@ struct XORIterator: IteratorProtocol {
     private var v: UInt64 = 0
     private var leading: UInt8 = 0xff  // 0xff: no XOR window yet, as in the encoder
     private var trailing: UInt8 = 0
+    private let w1: Int
+    private let w2: Int
     private(set) var failed = false
 
     init(bytes: [UInt8]) {
         total = XORChunk.count(of: bytes)
+        (w1, w2) = XORChunk.smallBuckets(fine: bytes.first == ChunkEncoding.xorFineTime.rawValue)
         reader = BitReader(bytes: bytes, startByte: XORChunk.headerBytes)
         if bytes.count < XORChunk.headerBytes { failed = true }
     }
@@ -176,9 +215,9 @@ struct XORIterator: IteratorProtocol {
             var dod: Int64 = 0
             if reader.readBit() {
                 if !reader.readBit() {
-                    dod = signExtend(reader.read(bits: 14), 14)
+                    dod = signExtend(reader.read(bits: w1), w1)
                 } else if !reader.readBit() {
-                    dod = signExtend(reader.read(bits: 17), 17)
+                    dod = signExtend(reader.read(bits: w2), w2)
                 } else if !reader.readBit() {
                     dod = signExtend(reader.read(bits: 20), 20)
                 } else {

@@ -12,15 +12,19 @@ struct HeadLoader {
 
     struct Result {
         var head = Head()
+        /// The `symbols` table, by id (the writer continues it).
+        var symbols: [String] = []
         var lastSeq: Int64 = 0
         var walSizes: [(seq: Int64, bytes: Int)] = []
     }
 
     func load() throws -> Result {
         var r = Result()
-        try loadSeries(&r.head)
+        r.symbols = try loadSymbols()
+        try loadSeries(&r.head, symbols: r.symbols)
         try loadLastChunks(&r.head)
         try replayWAL(&r)
+        r.head.postings.shrinkToFit()
         var chunks = 0
         for i in r.head.series.indices {
             guard let s = r.head.series[i] else { continue }
@@ -31,18 +35,35 @@ struct HeadLoader {
         return r
     }
 
-    private func loadSeries(_ head: inout Head) throws {
+    /// Symbol ids are dense from 0 (the writer assigns them), so the array index is the id.
+    private func loadSymbols() throws -> [String] {
+        // Version-1 files (opened read-only for export) have no symbols table: plain label rows.
+        guard try db.pragmaInt("user_version") >= 2 else { return [] }
+        let q = try db.prepared("SELECT id, value FROM symbols ORDER BY id")
+        defer { q.reset() }
+        var out: [String] = []
+        while try q.step() {
+            guard q.int64(0) == Int64(out.count) else {
+                throw StorageError(.corruption, "symbol ids in \(db.path) are not dense at \(out.count)")
+            }
+            out.append(q.string(1))
+        }
+        return out
+    }
+
+    private func loadSeries(_ head: inout Head, symbols: [String]) throws {
         let maxID = try db.prepared("SELECT coalesce(max(id), 0) FROM series")
         if try maxID.step() { head.series.reserveCapacity(Int(maxID.int64(0)) + 1) }  // no doubling slack
         maxID.reset()
         let q = try db.prepared("SELECT id, labels FROM series ORDER BY id")
         defer { q.reset() }
         // Label names and values repeat across series (metric names, jobs, instances): share
-        // one heap string per distinct value instead of one per series.
+        // one heap string per distinct value instead of one per series (symbol rows already
+        // share theirs; this covers version-1 rows).
         var interned: [String: String] = [:]
         while try q.step() {
             let id = UInt64(q.int64(0))
-            guard let decoded = q.withBlob(1, { RecordCodec.decodeLabels($0) }) else {
+            guard let decoded = q.withBlob(1, { RecordCodec.decodeLabels($0, symbols: symbols) }) else {
                 throw StorageError(.corruption, "series \(id) in \(db.path) has undecodable labels")
             }
             let labels = Labels(sortedUnique: decoded.pairs.map { l in
@@ -72,27 +93,55 @@ struct HeadLoader {
             let ref = UInt64(q.int64(0))
             let data = q.blob(4)
             guard head.contains(ref) else { continue }
-            guard UInt32(truncatingIfNeeded: q.int64(3)) == CRC32C.checksum(data),
-                  let resumed = XORAppender(resuming: data)
-            else {
+            var last: (t: Timestamp, bits: UInt64)?
+            var resumed: XORAppender?
+            if UInt32(truncatingIfNeeded: q.int64(3)) == CRC32C.checksum(data) {
+                if XORChunk.isXOR(data) {
+                    resumed = XORAppender(resuming: data)  // one decode gives the last sample too
+                    last = resumed.map { ($0.maxt, $0.lastValueBits) }
+                } else {
+                    // A packed chunk; a partial one (written by a full flush) is rebuilt as
+                    // the XOR open chunk so the series keeps appending to it.
+                    resumed = Self.reencodedPartial(data)
+                    last = resumed.map { ($0.maxt, $0.lastValueBits) } ?? Self.lastSample(of: data)
+                }
+            }
+            guard let last else {
                 StorageMetrics.add(metrics.chunkCorruptions)
                 logger.info("corrupt chunk at open, series continues after it",
                             metadata: ["series_id": "\(ref)", "mint": "\(q.int64(1))"])
-                let maxt = q.int64(2)
-                head.series[Int(ref)]!.lastT = maxt
-                head.series[Int(ref)]!.hasSample = true
+                head.series[Int(ref)]!.setLast(t: q.int64(2), bits: 0)
                 continue
             }
             let idx = Int(ref)
-            head.series[idx]!.lastT = resumed.maxt
-            head.series[idx]!.lastBits = resumed.lastValueBits
-            head.series[idx]!.hasSample = true
-            if !resumed.isFull {
+            head.series[idx]!.setLast(t: last.t, bits: last.bits)
+            // Only a partial XOR chunk (either layout) is resumed as the open chunk; full ones
+            // stay in the table and the next sample starts a new chunk.
+            if let resumed, !resumed.isFull {
                 head.series[idx]!.open = resumed
-                head.series[idx]!.persistedCount = Int32(resumed.count)
+                head.series[idx]!.persistedCount = UInt16(resumed.count)
             }
-            if resumed.maxt > head.maxTime { head.maxTime = resumed.maxt }
+            if last.t > head.maxTime { head.maxTime = last.t }
         }
+    }
+
+    /// A partial packed chunk re-encoded as an XOR appender; nil when full or undecodable.
+    static func reencodedPartial(_ data: [UInt8]) -> XORAppender? {
+        guard data.count >= PackedChunk.headerBytes, Int(data[1]) < XORChunk.samplesPerChunk,
+              let samples = ChunkIterator.decode(data), !samples.isEmpty else { return nil }
+        var a = XORAppender(capacity: samples.count * 10 + 32)
+        for s in samples { a.append(t: s.t, bits: s.v.bitPattern) }
+        a.shrinkToFit()
+        return a
+    }
+
+    /// The newest sample of a chunk blob of any encoding, or nil when it does not decode.
+    static func lastSample(of data: [UInt8]) -> (t: Timestamp, bits: UInt64)? {
+        var it = ChunkIterator(bytes: data)
+        var last: Sample?
+        while let s = it.next() { last = s }
+        guard !it.failed, let last else { return nil }
+        return (last.t, last.v.bitPattern)
     }
 
     /// Replays records in commit order; samples at or before a series' last stored sample

@@ -10,38 +10,49 @@ struct HeadChunk: Sendable {
 /// One series in the head: its labels, its open chunk and the cut chunks waiting to be
 /// flushed. A value type kept in one array indexed by ref, so a querier's snapshot is a
 /// copy-on-write copy of that array.
+///
+/// Layout matters: one per active series. 88 bytes: the labels reference, the open chunk's
+/// appender (48, which also remembers the last sample across cuts), the cut-chunk list, the
+/// commit scratch, and the small counters packed at the end.
 struct MemSeries: Sendable {
     let labels: Labels
-    /// The chunk receiving samples; empty right after a cut.
+    /// The chunk receiving samples; empty right after a cut (it then still knows the last sample).
     var open: XORAppender
     /// Full chunks not yet in the `chunks` table (written by the next transaction).
     var closed: [HeadChunk] = []
-    /// How many samples of `open` the `chunks` table already holds (as a partial chunk).
-    var persistedCount: Int32 = 0
-    /// The newest sample (also when `open` is empty).
-    var lastT: Timestamp = .min
-    var lastBits: UInt64 = 0
-    var hasSample = false
     /// Validation scratch for the commit in progress (`batchEpoch` says which commit).
-    var batchEpoch: UInt64 = 0
     var batchT: Timestamp = 0
     var batchBits: UInt64 = 0
+    var batchEpoch: UInt32 = 0
+    /// How many samples of `open` the `chunks` table already holds (as a partial chunk).
+    var persistedCount: UInt16 = 0
+    var hasSample = false
 
     init(labels: Labels) {
         self.labels = labels
         open = XORAppender()
     }
 
+    /// The newest sample (also when `open` is empty); meaningful when `hasSample`.
+    var lastT: Timestamp { open.maxt }
+    var lastBits: UInt64 { open.lastValueBits }
+
+    /// Records the newest sample of a series whose samples are all in the table (at load).
+    mutating func setLast(t: Timestamp, bits: UInt64) {
+        open = XORAppender(after: t, bits: bits)
+        persistedCount = 0
+        hasSample = true
+    }
+
     /// Appends a validated sample; returns true when the open chunk was cut.
     @inline(__always)
-    mutating func append(t: Timestamp, bits: UInt64) -> Bool {
+    mutating func append(t: Timestamp, bits: UInt64, pack: Bool = true) -> Bool {
         open.append(t: t, bits: bits)
-        lastT = t
-        lastBits = bits
         hasSample = true
         guard open.isFull else { return false }
-        closed.append(HeadChunk(bytes: open.bytes, mint: open.mint, maxt: open.maxt))
-        open = XORAppender()
+        let bytes = pack ? ChunkEncoding.finish(xor: open.bytes) : Array(open.bytes)
+        closed.append(HeadChunk(bytes: bytes, mint: open.mint, maxt: open.maxt))
+        open = XORAppender(after: t, bits: bits, capacity: open.bytes.count + 16)
         persistedCount = 0
         return true
     }
@@ -78,6 +89,8 @@ struct Head: Sendable {
     var seriesWithClosedChunks: [UInt64] = []
     /// The newest sample time in the head (`Timestamp.min` when empty).
     var maxTime: Timestamp = .min
+    /// Whether cut chunks may take the packed encoding (`StorageOptions.packedChunks`).
+    var packChunks = true
     private(set) var seriesCount = 0
 
     subscript(ref: UInt64) -> MemSeries? {
@@ -110,7 +123,7 @@ struct Head: Sendable {
     @inline(__always)
     mutating func append(_ ref: UInt64, t: Timestamp, bits: UInt64) {
         let hadClosed = !series[Int(ref)]!.closed.isEmpty
-        if series[Int(ref)]!.append(t: t, bits: bits), !hadClosed {
+        if series[Int(ref)]!.append(t: t, bits: bits, pack: packChunks), !hadClosed {
             seriesWithClosedChunks.append(ref)
         }
         if t > maxTime { maxTime = t }

@@ -53,6 +53,24 @@ struct Postings: Sendable {
         for name in dirty { byName[name]!.mergeUnsorted() }
     }
 
+    /// Drops the spare capacity that growth by doubling left in the ref lists (up to half of
+    /// each); called once after the head is loaded, when the lists are as long as they get
+    /// for a while.
+    mutating func shrinkToFit() {
+        all = Self.exact(all)
+        for name in Array(byName.keys) {
+            let values = Array(byName[name]!.refs.keys)
+            for v in values {
+                let list = byName[name]!.refs[v]!
+                if list.capacity > list.count { byName[name]!.refs[v] = Self.exact(list) }
+            }
+        }
+    }
+
+    private static func exact(_ list: [UInt64]) -> [UInt64] {
+        Array(unsafeUninitializedCapacity: list.count) { buf, n in n = buf.initialize(from: list).1 }
+    }
+
     var labelNames: [String] { byName.keys.sorted() }
 
     func values(of name: String) -> [String] {

@@ -57,7 +57,7 @@ public struct Series: Sendable {
     }
 }
 
-/// A compressed chunk as a query carries it: the XOR blob and its time bounds.
+/// A compressed chunk as a query carries it: the blob (any `ChunkEncoding`) and its time bounds.
 struct ChunkData: Sendable {
     let bytes: [UInt8]
     let mint: Timestamp
@@ -69,7 +69,7 @@ struct ChunkData: Sendable {
 public struct SeriesIterator: IteratorProtocol {
     private let chunks: [ChunkData]
     private var chunkIndex = 0
-    private var current: XORIterator?
+    private var current: ChunkIterator?
     private let samples: [Sample]
     private var sampleIndex = 0
     private var children: [SeriesIterator]
@@ -114,7 +114,7 @@ public struct SeriesIterator: IteratorProtocol {
                 current = nil
             }
             guard chunkIndex < chunks.count else { return nil }
-            current = XORIterator(bytes: chunks[chunkIndex].bytes)
+            current = ChunkIterator(bytes: chunks[chunkIndex].bytes)
             chunkIndex += 1
         }
     }

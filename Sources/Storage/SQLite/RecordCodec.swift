@@ -29,6 +29,32 @@ enum RecordCodec {
         return out
     }
 
+    /// Label set as symbol ids (schema 2): byte 0, uvarint pair count, then per pair uvarint
+    /// name id and uvarint value id. `symbol` returns the id of a string (adding it if new).
+    static func encode(_ labels: Labels, symbol: (String) -> UInt64) -> [UInt8] {
+        var out: [UInt8] = [0]
+        putUVarint(&out, UInt64(labels.count))
+        for l in labels.pairs {
+            putUVarint(&out, symbol(l.name))
+            putUVarint(&out, symbol(l.value))
+        }
+        return out
+    }
+
+    /// Decodes either label format; `symbols` resolves ids (schema 2 rows).
+    static func decodeLabels(_ bytes: UnsafeRawBufferPointer, symbols: [String]) -> Labels? {
+        guard bytes.count >= 2, bytes[0] == 0 else { return decodeLabels(bytes) }
+        var r = ByteReader(UnsafeRawBufferPointer(rebasing: bytes[1...]))
+        guard let n = r.uvarint(), n < 10_000 else { return nil }
+        var pairs: [Label] = []
+        pairs.reserveCapacity(Int(n))
+        for _ in 0..<n {
+            guard let a = r.uvarint(), let b = r.uvarint(), a < UInt64(symbols.count), b < UInt64(symbols.count) else { return nil }
+            pairs.append(Label(name: symbols[Int(a)], value: symbols[Int(b)]))
+        }
+        return r.atEnd ? Labels(sortedUnique: pairs) : nil
+    }
+
     static func decodeLabels(_ bytes: UnsafeRawBufferPointer) -> Labels? {
         var r = ByteReader(bytes)
         guard let n = r.uvarint(), n < 10_000 else { return nil }

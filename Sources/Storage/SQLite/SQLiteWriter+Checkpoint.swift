@@ -32,20 +32,23 @@ extension SQLiteWriter {
 
     /// Upserts the dirty open chunks of the next `checkpointSliceSeries` series; when the
     /// cursor reaches the end, deletes the records the pass covers. Returns the new cursor.
-    func checkpointSlice(_ db: Connection, upserts: inout [(ref: UInt64, count: Int32)]) throws -> Int {
+    func checkpointSlice(_ db: Connection, upserts: inout [(ref: UInt64, count: UInt16)]) throws -> Int {
         guard let p = pass else { return 0 }
         let end = min(head.series.count, p.cursor + max(1, options.checkpointSliceSeries))
         let ins = try db.prepared("INSERT OR REPLACE INTO chunks (series_id, mint, maxt, crc, data) VALUES (?1, ?2, ?3, ?4, ?5)")
         for i in p.cursor..<end {
             guard let s = head.series[i], s.openIsDirty else { continue }
-            let bytes = s.open.bytes
+            // A full flush (close, backup) stores partial chunks packed when they pack; the
+            // loader turns them back into XOR open chunks. Incremental checkpoints stay XOR:
+            // their partial chunks are replaced at cut anyway, and packing costs CPU.
+            let bytes = packPartialChunks && head.packChunks ? ChunkEncoding.finish(xor: s.open.bytes) : s.open.bytes
             try ins.bind(1, Int64(i))
             try ins.bind(2, s.open.mint)
             try ins.bind(3, s.open.maxt)
             try ins.bind(4, Int64(CRC32C.checksum(bytes)))
             try ins.bind(5, bytes)
             try ins.run()
-            upserts.append((UInt64(i), Int32(s.open.count)))
+            upserts.append((UInt64(i), UInt16(s.open.count)))
         }
         if end >= head.series.count {
             let del = try db.prepared("DELETE FROM wal WHERE seq <= ?1")
@@ -56,7 +59,7 @@ extension SQLiteWriter {
     }
 
     /// Records a committed slice: what is now persisted, and the end of the pass.
-    func finishSlice(upserts: [(ref: UInt64, count: Int32)], end: Int) {
+    func finishSlice(upserts: [(ref: UInt64, count: UInt16)], end: Int) {
         for u in upserts where head.contains(u.ref) {
             head.series[Int(u.ref)]!.persistedCount = u.count
         }
@@ -78,7 +81,7 @@ extension SQLiteWriter {
     /// progress when no commits arrive). No-op without a pass in progress.
     func checkpointStep() throws {
         guard let db, pass != nil else { return }
-        var upserts: [(ref: UInt64, count: Int32)] = []
+        var upserts: [(ref: UInt64, count: UInt16)] = []
         var end = 0
         do {
             try db.inTransaction {
@@ -97,6 +100,8 @@ extension SQLiteWriter {
     func flushHead() throws {
         guard db != nil else { throw StorageError.closed() }
         while pass != nil { try checkpointStep() }
+        packPartialChunks = true
+        defer { packPartialChunks = false }
         pass = CheckpointPass(upToSeq: lastSeq, cursor: 0)
         while pass != nil { try checkpointStep() }
     }

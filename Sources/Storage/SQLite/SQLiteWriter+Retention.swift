@@ -1,5 +1,5 @@
 /// Deleting old data: whole chunks, by age and by total size (Prometheus's time and size
-/// retention), never single samples.
+/// retention), never single samples, oldest written first.
 extension SQLiteWriter {
     /// Applies time then size retention; returns the number of chunks deleted.
     @discardableResult
@@ -9,10 +9,7 @@ extension SQLiteWriter {
         do {
             if let r = options.retentionMillis, head.maxTime != .min {
                 let cutoff = head.maxTime &- r
-                let del = try db.prepared("DELETE FROM chunks WHERE maxt < ?1")
-                try del.bind(1, cutoff)
-                try del.run()
-                deleted += db.changes
+                deleted += try deleteExpiredChunks(db, before: cutoff)
                 dropHeadChunks(olderThan: cutoff)
             }
             if let maxBytes = options.maxBytes {
@@ -25,6 +22,28 @@ extension SQLiteWriter {
         }
         StorageMetrics.add(metrics.retentionDeletedChunks, deleted)
         return deleted
+    }
+
+    /// Deletes chunks in write (rowid) order up to the first one still inside retention.
+    /// A chunk is written no earlier than its maxt (cut, or checkpointed while open), so this
+    /// reads only the expired prefix of the table and needs no index on maxt. A chunk written
+    /// late (a long-idle series' partial chunk, old timestamps on a new series) waits until
+    /// the chunks written before it expire: retention keeps data longer, never shorter.
+    private func deleteExpiredChunks(_ db: Connection, before cutoff: Int64) throws -> Int {
+        let first = try db.prepared("SELECT id FROM chunks WHERE maxt >= ?1 ORDER BY id LIMIT 1")
+        try first.bind(1, cutoff)
+        let live: Int64? = try first.step() ? first.int64(0) : nil
+        first.reset()
+        let del: Statement
+        if let live {
+            del = try db.prepared("DELETE FROM chunks WHERE id < ?1")
+            try del.bind(1, live)
+        } else {
+            del = try db.prepared("DELETE FROM chunks WHERE maxt < ?1")
+            try del.bind(1, cutoff)
+        }
+        try del.run()
+        return db.changes
     }
 
     /// Deletes the oldest chunks whose estimated share of the file covers the excess over
@@ -41,7 +60,7 @@ extension SQLiteWriter {
         let perChunk = max(1, used / chunks)
         let k = min(chunks, (used - maxBytes + perChunk - 1) / perChunk)
         let del = try db.prepared("""
-            DELETE FROM chunks WHERE id IN (SELECT id FROM chunks ORDER BY maxt LIMIT ?1)
+            DELETE FROM chunks WHERE id IN (SELECT id FROM chunks ORDER BY id LIMIT ?1)
             """)
         try del.bind(1, k)
         try del.run()
@@ -57,8 +76,7 @@ extension SQLiteWriter {
                 head.series[i]!.closed.removeAll { $0.maxt < cutoff }
             }
             if !s.open.isEmpty, s.open.maxt < cutoff {
-                head.series[i]!.open = XORAppender()
-                head.series[i]!.persistedCount = 0
+                head.series[i]!.setLast(t: s.open.maxt, bits: s.open.lastValueBits)
             }
         }
     }

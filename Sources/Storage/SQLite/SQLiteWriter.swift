@@ -1,5 +1,8 @@
 public import Model
 import Logging
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The one write connection and the head it keeps in step with the file. An actor on a
 /// serial DispatchQueue (STYLE §4): every `sqlite3_*` call and every head mutation happens
@@ -21,7 +24,10 @@ actor SQLiteWriter {
 
     var db: Connection?
     var head = Head()
-    private var epoch: UInt64 = 0
+    /// The `symbols` table as a map (string → id), continued by new series.
+    private var symbolIDs: [String: UInt64] = [:]
+    private var newSymbols: [String] = []
+    private var epoch: UInt32 = 0
     private var wal = RecordCodec.WALWriter(capacity: 1 << 16)
     private var accepted: [Int] = []
     private var newSeries: [UInt64] = []
@@ -33,6 +39,8 @@ actor SQLiteWriter {
     /// A checkpoint in progress: every record up to `upToSeq` can go once `cursor` has
     /// walked the whole series array.
     var pass: CheckpointPass?
+    /// Set during `flushHead`: partial chunks are written packed when they pack.
+    var packPartialChunks = false
 
     struct CheckpointPass {
         let upToSeq: Int64
@@ -63,6 +71,8 @@ actor SQLiteWriter {
         do {
             let loaded = try HeadLoader(db: db, index: index, metrics: metrics, logger: logger).load()
             head = loaded.head
+            symbolIDs = Dictionary(uniqueKeysWithValues: loaded.symbols.enumerated().map { ($0.element, UInt64($0.offset)) })
+            head.packChunks = options.packedChunks
             lastSeq = loaded.lastSeq
             walSizes = loaded.walSizes
             walBytes = walSizes.reduce(0) { $0 + $1.bytes }
@@ -70,37 +80,46 @@ actor SQLiteWriter {
             throw StorageError.io("cannot load head from \(path)", error)
         }
         self.db = db
+        Self.releaseFreedMemory()
         publishGauges()
         logger.info("storage opened", metadata: [
             "path": "\(path)", "series": "\(head.seriesCount)", "wal_records": "\(walSizes.count)",
         ])
     }
 
+    /// Loading frees as much as it keeps (decoded label arrays, chunk blobs read from SQLite)
+    /// interleaved with the head's allocations; glibc keeps those holes resident until told.
+    /// One `malloc_trim` after load returns them, which is most of the gap between the RSS
+    /// after open and the head's live size.
+    static func releaseFreedMemory() {
+        #if canImport(Glibc)
+        // malloc.h is not in the Glibc module; look the function up (absent on musl: no-op).
+        typealias Trim = @convention(c) (Int) -> Int32
+        if let sym = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "malloc_trim") {
+            _ = unsafeBitCast(sym, to: Trim.self)(0)
+        }
+        #endif
+    }
+
     /// Makes a batch durable; see the type's comment for the protocol.
     func commit(_ b: AppendBatch) throws {
         guard let db else { throw StorageError.closed() }
-        epoch &+= 1
+        nextEpoch()
         wal.reset()
         accepted.removeAll(keepingCapacity: true)
         newSeries.removeAll(keepingCapacity: true)
+        newSymbols.removeAll(keepingCapacity: true)
         validate(b)
         let needsCheckpointStep = pass != nil
         if accepted.isEmpty && head.seriesWithClosedChunks.isEmpty && !needsCheckpointStep { return }
 
-        var upserts: [(ref: UInt64, count: Int32)] = []
+        var upserts: [(ref: UInt64, count: UInt16)] = []
         var sliceEnd = 0
         var record: [UInt8] = []
         do {
             try db.inTransaction {
                 try flushClosedChunks(db)
-                if !newSeries.isEmpty {
-                    let ins = try db.prepared("INSERT INTO series (id, labels) VALUES (?1, ?2)")
-                    for ref in newSeries {
-                        try ins.bind(1, Int64(ref))
-                        try ins.bind(2, RecordCodec.encode(head[ref]!.labels))
-                        try ins.run()
-                    }
-                }
+                if !newSeries.isEmpty { try insertSeries(db) }
                 if wal.count > 0 {
                     record = wal.finish()
                     let ins = try db.prepared("INSERT INTO wal (seq, crc, data) VALUES (?1, ?2, ?3)")
@@ -115,12 +134,46 @@ actor SQLiteWriter {
             }
         } catch {
             for ref in newSeries { head.remove(ref, fromPostings: false) }
+            for sym in newSymbols { symbolIDs[sym] = nil }
             StorageMetrics.add(metrics.commitFailures)
             throw StorageError.io("commit of \(b.count) samples to \(path)", error)
         }
         didFlushClosedChunks()
         if needsCheckpointStep { finishSlice(upserts: upserts, end: sliceEnd) }
         apply(b, walRecordBytes: record.count)
+    }
+
+    /// A new commit number; on wrap-around every series' scratch is cleared first, so an old
+    /// commit's number can never pass for the current one.
+    private func nextEpoch() {
+        epoch &+= 1
+        guard epoch == 0 else { return }
+        for i in head.series.indices where head.series[i] != nil { head.series[i]!.batchEpoch = 0 }
+        epoch = 1
+    }
+
+    /// Inserts the rows of the batch's new series, and the symbols they add.
+    private func insertSeries(_ db: Connection) throws {
+        let ins = try db.prepared("INSERT INTO series (id, labels) VALUES (?1, ?2)")
+        for ref in newSeries {
+            let row = RecordCodec.encode(head[ref]!.labels) { s in
+                if let id = symbolIDs[s] { return id }
+                let id = UInt64(symbolIDs.count)
+                symbolIDs[s] = id
+                newSymbols.append(s)
+                return id
+            }
+            try ins.bind(1, Int64(ref))
+            try ins.bind(2, row)
+            try ins.run()
+        }
+        guard !newSymbols.isEmpty else { return }
+        let sym = try db.prepared("INSERT INTO symbols (id, value) VALUES (?1, ?2)")
+        for s in newSymbols {
+            try sym.bind(1, Int64(symbolIDs[s]!))
+            try sym.bind(2, s)
+            try sym.run()
+        }
     }
 
     /// Decides, for each sample, accept / silent no-op / reject, without touching the head's

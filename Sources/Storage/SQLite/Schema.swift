@@ -26,7 +26,8 @@ enum Schema {
     static func verify(_ db: Connection) throws {
         let current = Int32(try db.pragmaInt("user_version"))
         try checkNotTooNew(current, path: db.path)
-        // Readers use the tables of version 1 only (version 2 adds remote-write progress), so a
+        // Readers understand every version from 1 (plain label rows, XOR chunks) on; version 3 only
+        // adds remote-write progress. So a
         // file last written by an older Lantern can still be exported.
         guard current >= minimumReadableVersion else {
             throw StorageError(.schemaMissing, "\(db.path) has schema version \(current), expected \(minimumReadableVersion)…\(MigrationFiles.latestVersion); open it read-write once to migrate")

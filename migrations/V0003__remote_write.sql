@@ -1,4 +1,4 @@
--- Lantern TSDB schema, version 2: remote-write progress, so a sender resumes where the
+-- Lantern TSDB schema, version 3: remote-write progress, so a sender resumes where the
 -- receiver last acknowledged, after an outage and after a restart.
 
 -- One row per (remote, series): the newest sample time the receiver acknowledged for the
