@@ -256,6 +256,9 @@ actor SQLiteWriter {
         defer { self.db = nil }
         if options.checkpointOnClose {
             try flushHead()
+            // The flush deleted the write-ahead records: give their pages back to the file
+            // system (auto_vacuum is incremental), then fold SQLite's -wal into the file.
+            _ = try? db.execute("PRAGMA incremental_vacuum")
             _ = try? db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         }
         logger.info("storage closed", metadata: ["path": "\(path)"])
