@@ -15,6 +15,44 @@ import Model
     return (t, c)
 }
 
+/// `by`/`without` labels of an aggregation: what its grouping key depends on besides the labels.
+struct GroupingSignature: Hashable {
+    var grouping: [String]
+    var without: Bool
+}
+
+/// Grouping keys of one grouping signature for one query. A sample with a series id gets its key
+/// computed once per query; others are looked up by labels. `groupOfKey` is scratch space for
+/// one aggregation step (all -1 between steps).
+final class GroupKeyCache {
+    var keyOfSid: [Int32] = []
+    var keys: [Labels] = []
+    var index: [Labels: Int] = [:]
+    var groupOfKey: [Int32] = []
+
+    @inline(__always)
+    func keyIndex(_ s: VectorSample, _ key: (Labels) -> Labels) -> Int {
+        if s.sid >= 0 {
+            let sid = Int(s.sid)
+            if sid < keyOfSid.count, keyOfSid[sid] >= 0 { return Int(keyOfSid[sid]) }
+            let ki = keyIndex(labels: key(s.labels))
+            if sid >= keyOfSid.count { keyOfSid += repeatElement(-1, count: sid + 1 - keyOfSid.count) }
+            keyOfSid[sid] = Int32(truncatingIfNeeded: ki)
+            return ki
+        }
+        return keyIndex(labels: key(s.labels))
+    }
+
+    private func keyIndex(labels k: Labels) -> Int {
+        if let i = index[k] { return i }
+        let i = keys.count
+        index[k] = i
+        keys.append(k)
+        groupOfKey.append(-1)
+        return i
+    }
+}
+
 /// Prometheus's `quantile` over plain values (NaNs sort first).
 func quantileOf(_ q: Double, _ valuesIn: [Double]) -> Double {
     if valuesIn.isEmpty || q.isNaN { return .nan }
@@ -34,6 +72,7 @@ func quantileOf(_ q: Double, _ valuesIn: [Double]) -> Double {
 
 private struct Group {
     var labels: Labels
+    var key: Int
     var value: Double
     var kahanC = 0.0
     var mean = 0.0
@@ -84,14 +123,18 @@ extension Evaluator {
             throw .exec("\(a.op.rawValue) is not supported")
         default: break
         }
-        var groups: [Labels: Int] = [:]
+        // Grouping keys come from the per-query cache (once per series, not per step); groups are
+        // numbered in order of first appearance in the input, as before.
+        let cache = groupKeyCache(a)
         var list: [Group] = []
+        defer { for g in list { cache.groupOfKey[g.key] = -1 } }
         for s in input {
-            let k = key(s.labels)
+            let ki = cache.keyIndex(s, key)
             let v = s.value
-            guard let gi = groups[k] else {
-                groups[k] = list.count
-                var g = Group(labels: k, value: v, dropName: s.dropName)
+            let gi = Int(cache.groupOfKey[ki])
+            guard gi >= 0 else {
+                cache.groupOfKey[ki] = Int32(truncatingIfNeeded: list.count)
+                var g = Group(labels: cache.keys[ki], key: ki, value: v, dropName: s.dropName)
                 switch a.op {
                 case .count, .group: g.value = 1
                 case .stddev, .stdvar:
@@ -121,6 +164,15 @@ extension Evaluator {
             // An aggregation keeps `__name__` only if grouped by it; then delayed removal still applies.
             return VectorSample(g.labels, v, dropName: g.dropName && g.labels.metricName != nil)
         }
+    }
+
+    func groupKeyCache(_ a: AggregateExpr) -> GroupKeyCache {
+        let sig = GroupingSignature(grouping: a.grouping, without: a.without)
+        if let c = groupKeyCaches[sig] { return c }
+        let c = GroupKeyCache()
+        if sidCount > 0 { c.keyOfSid.reserveCapacity(sidCount) }
+        groupKeyCaches[sig] = c
+        return c
     }
 
     private func aggregateStep(_ op: Aggregation.Op, _ g: inout Group, _ v: Double) {

@@ -13,7 +13,11 @@ extension SelectionPlan {
                 let set = try await querier.select(matchers: s.matchers)
                 out[s.matchers] = set.series.compactMap { series in
                     // Each matcher set gets only its own range of the shared snapshot.
-                    let samples = series.allSamples().filter { $0.t >= s.mint && $0.t <= s.maxt }
+                    var samples: [Sample] = []
+                    var it = series.makeIterator()
+                    while let p = it.next(), p.t <= s.maxt {
+                        if p.t >= s.mint { samples.append(p) }
+                    }
                     return samples.isEmpty ? nil : StoredSeries(labels: series.labels, samples: samples)
                 }
             }
