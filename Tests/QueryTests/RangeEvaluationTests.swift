@@ -47,6 +47,10 @@ import Testing
         "sum(sum by (job, i) (rate(x[1m])))",
         "count_over_time(x[1m]) or rate(x[1m])",
         "abs(x) * on (i) group_left rate(x[1m])",
+        "quantile(scalar(count(x)) / 20, rate(x[1m]))",
+        "sum(quantile by (job) (0.5, rate(x[1m]))) - sum(count by (job) (x))",
+        "avg by (job) (quantile_over_time(0.9, x[2m]))",
+        "sum by (job) (predict_linear(x[2m], 60))",
     ]
 
     @Test(arguments: queries)

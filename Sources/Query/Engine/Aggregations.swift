@@ -29,18 +29,23 @@ final class GroupKeyCache {
     var keys: [Labels] = []
     var index: [Labels: Int] = [:]
     var groupOfKey: [Int32] = []
+    /// Set while an aggregation step is using `groupOfKey`.
+    var inUse = false
 
     @inline(__always)
     func keyIndex(_ s: VectorSample, _ key: (Labels) -> Labels) -> Int {
-        if s.sid >= 0 {
-            let sid = Int(s.sid)
-            if sid < keyOfSid.count, keyOfSid[sid] >= 0 { return Int(keyOfSid[sid]) }
-            let ki = keyIndex(labels: key(s.labels))
-            if sid >= keyOfSid.count { keyOfSid += repeatElement(-1, count: sid + 1 - keyOfSid.count) }
-            keyOfSid[sid] = Int32(truncatingIfNeeded: ki)
-            return ki
-        }
+        if s.sid >= 0 { return keyIndex(sid: Int(s.sid)) { key(s.labels) } }
         return keyIndex(labels: key(s.labels))
+    }
+
+    /// The key of series `sid`; `key()` computes it on the first call for that series.
+    @inline(__always)
+    func keyIndex(sid: Int, _ key: () -> Labels) -> Int {
+        if sid < keyOfSid.count, keyOfSid[sid] >= 0 { return Int(keyOfSid[sid]) }
+        let ki = keyIndex(labels: key())
+        if sid >= keyOfSid.count { keyOfSid += repeatElement(-1, count: sid + 1 - keyOfSid.count) }
+        keyOfSid[sid] = Int32(truncatingIfNeeded: ki)
+        return ki
     }
 
     private func keyIndex(labels k: Labels) -> Int {
@@ -84,8 +89,59 @@ private struct Group {
 }
 
 extension Evaluator {
+    /// Aggregations that fold each input sample into its group (no per-group sample lists).
+    static let foldingAggregations: Set<Aggregation.Op> = [.sum, .avg, .count, .group, .min, .max, .stddev, .stdvar, .quantile]
+
     func evalAggregate(_ a: AggregateExpr, _ t: Timestamp) throws(QueryError) -> [VectorSample] {
-        let input = try evalVector(a.expr, t)
+        let grouping = Set(a.grouping)
+        func key(_ l: Labels) -> Labels {
+            a.without ? l.removing(grouping.union([LabelName.metricName])) : l.keeping(grouping)
+        }
+        // Grouping keys come from the per-query cache (once per series, not per step); groups are
+        // numbered in order of first appearance in the input.
+        let cache = groupKeyCache(a)
+        cache.inUse = true
+        var list: [Group] = []
+        defer {
+            for g in list { cache.groupOfKey[g.key] = -1 }
+            cache.inUse = false
+        }
+        func fold(_ ki: Int, _ v: Double, _ dropName: Bool) {
+            let gi = Int(cache.groupOfKey[ki])
+            guard gi >= 0 else {
+                cache.groupOfKey[ki] = Int32(truncatingIfNeeded: list.count)
+                var g = Group(labels: cache.keys[ki], key: ki, value: v, dropName: dropName)
+                switch a.op {
+                case .count, .group: g.value = 1
+                case .stddev, .stdvar:
+                    g.mean = 0
+                    g.value = 0
+                    g.count = 0
+                    aggregateStep(a.op, &g, v)
+                case .quantile: g.values = [v]
+                default: break
+                }
+                list.append(g)
+                return
+            }
+            if dropName { list[gi].dropName = true }
+            aggregateStep(a.op, &list[gi], v)
+        }
+        let input: [VectorSample]
+        if Evaluator.foldingAggregations.contains(a.op), let c = Evaluator.rangeCallOverSelector(a.expr) {
+            // aggregate(range_function(selector[range])): fold each window's value straight into its
+            // group, without building the intermediate vector. Same values, same order.
+            input = []
+            try checkDeadline()
+            guard let rc = try prepareRangeCall(c, t), let cursor = rc.r.cursor else { throw .exec("expected range vector") }
+            let dropName = !rc.keepName
+            forEachWindowValue(rc, cursor, t) { i, v in
+                fold(cache.keyIndex(sid: cursor.sidBase + i) { key(cursor.labels[i]) }, v, dropName)
+            }
+            annotateCounterNames(rc, cursor, c)
+        } else {
+            input = try evalVector(a.expr, t)
+        }
         var param = 0.0
         var label = ""
         if let p = a.param {
@@ -97,10 +153,6 @@ extension Evaluator {
             } else {
                 param = try evalScalar(p, t)
             }
-        }
-        let grouping = Set(a.grouping)
-        func key(_ l: Labels) -> Labels {
-            a.without ? l.removing(grouping.union([LabelName.metricName])) : l.keeping(grouping)
         }
         switch a.op {
         case .topk, .bottomk:
@@ -123,34 +175,7 @@ extension Evaluator {
             throw .exec("\(a.op.rawValue) is not supported")
         default: break
         }
-        // Grouping keys come from the per-query cache (once per series, not per step); groups are
-        // numbered in order of first appearance in the input, as before.
-        let cache = groupKeyCache(a)
-        var list: [Group] = []
-        defer { for g in list { cache.groupOfKey[g.key] = -1 } }
-        for s in input {
-            let ki = cache.keyIndex(s, key)
-            let v = s.value
-            let gi = Int(cache.groupOfKey[ki])
-            guard gi >= 0 else {
-                cache.groupOfKey[ki] = Int32(truncatingIfNeeded: list.count)
-                var g = Group(labels: cache.keys[ki], key: ki, value: v, dropName: s.dropName)
-                switch a.op {
-                case .count, .group: g.value = 1
-                case .stddev, .stdvar:
-                    g.mean = 0
-                    g.value = 0
-                    g.count = 0
-                    aggregateStep(a.op, &g, v)
-                case .quantile: g.values = [v]
-                default: break
-                }
-                list.append(g)
-                continue
-            }
-            if s.dropName { list[gi].dropName = true }
-            aggregateStep(a.op, &list[gi], v)
-        }
+        for s in input { fold(cache.keyIndex(s, key), s.value, s.dropName) }
         return list.map { g in
             var v = g.value
             switch a.op {
@@ -168,7 +193,11 @@ extension Evaluator {
 
     func groupKeyCache(_ a: AggregateExpr) -> GroupKeyCache {
         let sig = GroupingSignature(grouping: a.grouping, without: a.without)
-        if let c = groupKeyCaches[sig] { return c }
+        if let c = groupKeyCaches[sig] {
+            // A nested aggregation with the same grouping, evaluated while this one's groups are
+            // open (e.g. in its parameter), gets scratch space of its own.
+            return c.inUse ? GroupKeyCache() : c
+        }
         let c = GroupKeyCache()
         if sidCount > 0 { c.keyOfSid.reserveCapacity(sidCount) }
         groupKeyCaches[sig] = c

@@ -44,68 +44,108 @@ extension Evaluator {
         }
     }
 
-    func evalRangeFunction(_ c: Call, _ t: Timestamp) throws(QueryError) -> [VectorSample] {
+    /// A range function call with its arguments evaluated at one step.
+    struct RangeCall {
+        var fn: RangeFunction
+        var r: RangeResult
+        var scalarArg = 0.0
+        var trendFactor = 0.0
+        /// Functions that keep `__name__` (otherwise it is dropped, delayed).
+        var keepName: Bool { fn == .lastOverTime || fn == .firstOverTime }
+    }
+
+    /// Evaluates the arguments of a range function call (nil for an unknown function).
+    func prepareRangeCall(_ c: Call, _ t: Timestamp) throws(QueryError) -> RangeCall? {
         let name = c.function.name
         let matrixIndex = name == "quantile_over_time" ? 1 : 0
         let r = try evalRangeArg(c.args[matrixIndex], t)
-        if name == "absent_over_time" {
-            return r.isEmpty ? [VectorSample(absentLabels(c.args[0]), 1, dropName: false)] : []
-        }
-        var scalarArg = 0.0
-        if name == "quantile_over_time" {
-            scalarArg = try evalScalar(c.args[0], t)
-            if scalarArg.isNaN || scalarArg < 0 || scalarArg > 1 {
-                annotate(.warning, "quantile value should be between 0 and 1, got \(FloatFormat.goG(scalarArg))", c.args[0].position)
+        guard let fn = RangeFunction(rawValue: name) else { return nil }
+        var call = RangeCall(fn: fn, r: r)
+        if fn == .absentOverTime { return call }
+        if fn == .quantileOverTime {
+            call.scalarArg = try evalScalar(c.args[0], t)
+            if call.scalarArg.isNaN || call.scalarArg < 0 || call.scalarArg > 1 {
+                annotate(.warning, "quantile value should be between 0 and 1, got \(FloatFormat.goG(call.scalarArg))", c.args[0].position)
             }
-        } else if name == "predict_linear" {
-            scalarArg = try evalScalar(c.args[1], t)
+        } else if fn == .predictLinear {
+            call.scalarArg = try evalScalar(c.args[1], t)
         }
-        var trendFactor = 0.0
-        if name == "double_exponential_smoothing" {
-            scalarArg = try evalScalar(c.args[1], t)
-            trendFactor = try evalScalar(c.args[2], t)
-            if !(scalarArg > 0 && scalarArg < 1) {
-                throw .exec("invalid smoothing factor. Expected: 0 < sf < 1, got: \(String(format: "%f", scalarArg))")
+        if fn == .doubleExponentialSmoothing {
+            call.scalarArg = try evalScalar(c.args[1], t)
+            call.trendFactor = try evalScalar(c.args[2], t)
+            if !(call.scalarArg > 0 && call.scalarArg < 1) {
+                throw .exec("invalid smoothing factor. Expected: 0 < sf < 1, got: \(String(format: "%f", call.scalarArg))")
             }
-            if !(trendFactor > 0 && trendFactor < 1) {
-                throw .exec("invalid trend factor. Expected: 0 < tf < 1, got: \(String(format: "%f", trendFactor))")
+            if !(call.trendFactor > 0 && call.trendFactor < 1) {
+                throw .exec("invalid trend factor. Expected: 0 < tf < 1, got: \(String(format: "%f", call.trendFactor))")
             }
         }
-        let keepName = name == "last_over_time" || name == "first_over_time"
-        guard let fn = RangeFunction(rawValue: name) else { return [] }
-        var out: [VectorSample] = []
-        if let cursor = r.cursor {
-            // Matrix selector: windows are index ranges into the cursor's samples.
-            out.reserveCapacity(cursor.nonEmptyCount)
-            cursor.samples.withUnsafeBufferPointer { buf in
-                for i in 0..<cursor.count {
-                    let lo = cursor.lo[i], hi = cursor.hi[i]
-                    guard lo < hi else { continue }
-                    let p = Points(rebasing: buf[lo..<hi])
-                    if let v = rangeValue(fn, p, r, t, scalarArg, trendFactor) {
-                        // Selected series never have a pending name drop.
-                        var sample = VectorSample(cursor.labels[i], v, dropName: !keepName)
-                        sample.sid = Int32(truncatingIfNeeded: cursor.sidBase + i)
-                        out.append(sample)
+        return call
+    }
+
+    /// The call when `e` is a range function over a matrix selector (not `absent_over_time`):
+    /// such calls can be evaluated straight from the selector's windows.
+    static func rangeCallOverSelector(_ e: Expr) -> Call? {
+        guard case .call(let c) = e.unwrapped, let fn = RangeFunction(rawValue: c.function.name), fn != .absentOverTime else { return nil }
+        guard case .matrixSelector = c.args[fn == .quantileOverTime ? 1 : 0].unwrapped else { return nil }
+        return c
+    }
+
+    /// Calls `body(i, value)` for every series `i` of a matrix selector's cursor whose window gives a value.
+    @inline(__always)
+    func forEachWindowValue(_ rc: RangeCall, _ cursor: RangeCursor, _ t: Timestamp, _ body: (Int, Double) -> Void) {
+        cursor.samples.withUnsafeBufferPointer { buf in
+            cursor.lo.withUnsafeBufferPointer { los in
+                cursor.hi.withUnsafeBufferPointer { his in
+                    for i in 0..<los.count {
+                        let lo = los[i], hi = his[i]
+                        guard lo < hi else { continue }
+                        if let v = rangeValue(rc.fn, Points(rebasing: buf[lo..<hi]), rc.r, t, rc.scalarArg, rc.trendFactor) {
+                            body(i, v)
+                        }
                     }
                 }
             }
-            if fn == .rate || fn == .increase {
-                for i in 0..<cursor.count where cursor.lo[i] < cursor.hi[i] && !cursor.counterChecked[i] {
-                    cursor.counterChecked[i] = true
-                    annotateCounterName(cursor.labels[i], c)
-                }
+        }
+    }
+
+    /// rate()/increase()'s info for names that do not look like counters, once per series and query.
+    func annotateCounterNames(_ rc: RangeCall, _ cursor: RangeCursor, _ c: Call) {
+        guard rc.fn == .rate || rc.fn == .increase else { return }
+        for i in 0..<cursor.count where cursor.lo[i] < cursor.hi[i] && !cursor.counterChecked[i] {
+            cursor.counterChecked[i] = true
+            annotateCounterName(cursor.labels[i], c)
+        }
+    }
+
+    func evalRangeFunction(_ c: Call, _ t: Timestamp) throws(QueryError) -> [VectorSample] {
+        guard let rc = try prepareRangeCall(c, t) else { return [] }
+        let r = rc.r
+        if rc.fn == .absentOverTime {
+            return r.isEmpty ? [VectorSample(absentLabels(c.args[0]), 1, dropName: false)] : []
+        }
+        var out: [VectorSample] = []
+        if let cursor = r.cursor {
+            // Matrix selector: windows are index ranges into the cursor's samples.
+            // Selected series never have a pending name drop.
+            out.reserveCapacity(cursor.nonEmptyCount)
+            let dropName = !rc.keepName
+            forEachWindowValue(rc, cursor, t) { i, v in
+                var sample = VectorSample(cursor.labels[i], v, dropName: dropName)
+                sample.sid = Int32(truncatingIfNeeded: cursor.sidBase + i)
+                out.append(sample)
             }
+            annotateCounterNames(rc, cursor, c)
             return out
         }
         out.reserveCapacity(r.series.count)
         for s in r.series {
-            let v = s.points.withUnsafeBufferPointer { p in rangeValue(fn, p, r, t, scalarArg, trendFactor) }
+            let v = s.points.withUnsafeBufferPointer { p in rangeValue(rc.fn, p, r, t, rc.scalarArg, rc.trendFactor) }
             if let v {
-                out.append(VectorSample(s.labels, v, dropName: keepName ? s.dropName : true))
+                out.append(VectorSample(s.labels, v, dropName: rc.keepName ? s.dropName : true))
             }
         }
-        if fn == .rate || fn == .increase { annotateCounterNames(r.series, c) }
+        if rc.fn == .rate || rc.fn == .increase { annotateCounterNames(r.series, c) }
         return out
     }
 
