@@ -22,15 +22,13 @@ struct GroupingSignature: Hashable {
 }
 
 /// Grouping keys of one grouping signature for one query. A sample with a series id gets its key
-/// computed once per query; others are looked up by labels. `groupOfKey` is scratch space for
-/// one aggregation step (all -1 between steps).
+/// computed once per query; others are looked up by labels.
 final class GroupKeyCache {
     var keyOfSid: [Int32] = []
     var keys: [Labels] = []
     var index: [Labels: Int] = [:]
-    var groupOfKey: [Int32] = []
-    /// Set while an aggregation step is using `groupOfKey`.
-    var inUse = false
+    /// Keys of all series of one selection (by its first series id), for the fused path.
+    private var keysOfSelection: [Int: [Int32]] = [:]
 
     @inline(__always)
     func keyIndex(_ s: VectorSample, _ key: (Labels) -> Labels) -> Int {
@@ -48,12 +46,23 @@ final class GroupKeyCache {
         return ki
     }
 
+    /// The keys of every series of a matrix selector's cursor, computed on first use.
+    func keyIndices(_ cursor: RangeCursor, _ key: (Labels) -> Labels) -> [Int32] {
+        if let k = keysOfSelection[cursor.sidBase], k.count == cursor.count { return k }
+        var out: [Int32] = []
+        out.reserveCapacity(cursor.count)
+        for i in 0..<cursor.count {
+            out.append(Int32(truncatingIfNeeded: keyIndex(sid: cursor.sidBase + i) { key(cursor.labels[i]) }))
+        }
+        keysOfSelection[cursor.sidBase] = out
+        return out
+    }
+
     private func keyIndex(labels k: Labels) -> Int {
         if let i = index[k] { return i }
         let i = keys.count
         index[k] = i
         keys.append(k)
-        groupOfKey.append(-1)
         return i
     }
 }
@@ -77,7 +86,6 @@ func quantileOf(_ q: Double, _ valuesIn: [Double]) -> Double {
 
 private struct Group {
     var labels: Labels
-    var key: Int
     var value: Double
     var kahanC = 0.0
     var mean = 0.0
@@ -100,17 +108,15 @@ extension Evaluator {
         // Grouping keys come from the per-query cache (once per series, not per step); groups are
         // numbered in order of first appearance in the input.
         let cache = groupKeyCache(a)
-        cache.inUse = true
         var list: [Group] = []
-        defer {
-            for g in list { cache.groupOfKey[g.key] = -1 }
-            cache.inUse = false
-        }
+        // Group of each key at this step (-1: none yet); keys may be added while folding.
+        var groupOfKey = [Int32](repeating: -1, count: cache.keys.count)
         func fold(_ ki: Int, _ v: Double, _ dropName: Bool) {
-            let gi = Int(cache.groupOfKey[ki])
+            if ki >= groupOfKey.count { groupOfKey += repeatElement(-1, count: cache.keys.count - groupOfKey.count) }
+            let gi = Int(groupOfKey[ki])
             guard gi >= 0 else {
-                cache.groupOfKey[ki] = Int32(truncatingIfNeeded: list.count)
-                var g = Group(labels: cache.keys[ki], key: ki, value: v, dropName: dropName)
+                groupOfKey[ki] = Int32(truncatingIfNeeded: list.count)
+                var g = Group(labels: cache.keys[ki], value: v, dropName: dropName)
                 switch a.op {
                 case .count, .group: g.value = 1
                 case .stddev, .stdvar:
@@ -135,8 +141,10 @@ extension Evaluator {
             try checkDeadline()
             guard let rc = try prepareRangeCall(c, t), let cursor = rc.r.cursor else { throw .exec("expected range vector") }
             let dropName = !rc.keepName
-            forEachWindowValue(rc, cursor, t) { i, v in
-                fold(cache.keyIndex(sid: cursor.sidBase + i) { key(cursor.labels[i]) }, v, dropName)
+            let keyOf = cache.keyIndices(cursor, key)
+            if groupOfKey.count < cache.keys.count { groupOfKey += repeatElement(-1, count: cache.keys.count - groupOfKey.count) }
+            keyOf.withUnsafeBufferPointer { keyOf in
+                forEachWindowValue(rc, cursor, t) { i, v in fold(Int(keyOf[i]), v, dropName) }
             }
             annotateCounterNames(rc, cursor, c)
         } else {
@@ -193,11 +201,7 @@ extension Evaluator {
 
     func groupKeyCache(_ a: AggregateExpr) -> GroupKeyCache {
         let sig = GroupingSignature(grouping: a.grouping, without: a.without)
-        if let c = groupKeyCaches[sig] {
-            // A nested aggregation with the same grouping, evaluated while this one's groups are
-            // open (e.g. in its parameter), gets scratch space of its own.
-            return c.inUse ? GroupKeyCache() : c
-        }
+        if let c = groupKeyCaches[sig] { return c }
         let c = GroupKeyCache()
         if sidCount > 0 { c.keyOfSid.reserveCapacity(sidCount) }
         groupKeyCaches[sig] = c

@@ -275,6 +275,22 @@ final class RangeCursor {
     var hi: [Int]
     /// Series with a non-empty current window.
     private(set) var nonEmptyCount = 0
+    /// `decreases[k]`: how many samples of the series holding index `k`, up to and including `k`,
+    /// are below their predecessor (counter resets). A window `lo..<hi` has a reset iff
+    /// `decreases[hi - 1] != decreases[lo]`. Built on first use.
+    lazy var decreases: [Int32] = {
+        var out = [Int32](repeating: 0, count: samples.count)
+        for i in 0..<count {
+            var n: Int32 = 0
+            var k = bounds[i] + 1
+            while k < bounds[i + 1] {
+                if samples[k].v < samples[k - 1].v { n += 1 }
+                out[k] = n
+                k += 1
+            }
+        }
+        return out
+    }()
     /// rate()/increase() counter-name info already checked for series `i`.
     var counterChecked: [Bool]
     private var start = Timestamp.min

@@ -97,6 +97,21 @@ extension Evaluator {
         cursor.samples.withUnsafeBufferPointer { buf in
             cursor.lo.withUnsafeBufferPointer { los in
                 cursor.hi.withUnsafeBufferPointer { his in
+                    if rc.fn == .rate || rc.fn == .increase {
+                        // Counter resets are rare: skip the reset scan of windows that have none.
+                        cursor.decreases.withUnsafeBufferPointer { dec in
+                            for i in 0..<los.count {
+                                let lo = los[i], hi = his[i]
+                                guard lo < hi else { continue }
+                                let noResets = dec[hi - 1] == dec[lo]
+                                if let v = extrapolatedRate(Points(rebasing: buf[lo..<hi]), rc.r, isCounter: true,
+                                                            isRate: rc.fn == .rate, noResets: noResets) {
+                                    body(i, v)
+                                }
+                            }
+                        }
+                        return
+                    }
                     for i in 0..<los.count {
                         let lo = los[i], hi = his[i]
                         guard lo < hi else { continue }
@@ -206,11 +221,13 @@ extension Evaluator {
     }
 
     /// Prometheus's `extrapolatedRate`: rate/increase/delta with extrapolation to the range boundaries.
-    func extrapolatedRate(_ p: Points, _ r: RangeResult, isCounter: Bool, isRate: Bool) -> Double? {
+    /// `noResets`: the caller knows no sample is below its predecessor (the scan would add nothing).
+    @inline(__always)
+    func extrapolatedRate(_ p: Points, _ r: RangeResult, isCounter: Bool, isRate: Bool, noResets: Bool = false) -> Double? {
         guard p.count >= 2 else { return nil }
         let first = p[0], last = p[p.count - 1]
         var result = last.v - first.v
-        if isCounter {
+        if isCounter && !noResets {
             var prev = first.v
             for s in p.dropFirst() {
                 if s.v < prev { result += prev }
