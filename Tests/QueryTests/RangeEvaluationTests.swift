@@ -51,6 +51,13 @@ import Testing
         "sum(quantile by (job) (0.5, rate(x[1m]))) - sum(count by (job) (x))",
         "avg by (job) (quantile_over_time(0.9, x[2m]))",
         "sum by (job) (predict_linear(x[2m], 60))",
+        "max_over_time(sum by (job) (rate(x[1m]))[3m:30s])",
+        "avg(increase(x[2m] offset 30s))",
+        "min by (job) (idelta(x[1m]))",
+        "count without (i) (count_over_time(x[1m]))",
+        "stddev(changes(x[3m]))",
+        "group by (job) (last_over_time({__name__=~\"x|y_total\"}[1m]))",
+        "max by (__name__) (first_over_time({__name__=~\"x|y_total\"}[1m]))",
     ]
 
     @Test(arguments: queries)

@@ -182,16 +182,18 @@ final class Evaluator {
         let range = self.ms(ms.rangeExpr, ms.range)
         let end = resolve(ms.vector.at, t) - self.ms(ms.vector.offsetExpr, ms.vector.offset)
         let start = end - range
-        let cursor: RangeCursor
-        if let c = cursors[ms.vector.id] {
-            cursor = c
-        } else {
-            cursor = RangeCursor(try series(ms.vector), sidBase: try sidBase(ms.vector))
-            cursors[ms.vector.id] = cursor
-        }
+        let cursor = try rangeCursor(ms)
         let total = cursor.move(start: start, end: end)
         if total > options.maxSamples { throw QueryError(.tooManySamples, tooManySamplesMessage) }
         return RangeResult(series: [], cursor: cursor, start: start, end: end, range: range)
+    }
+
+    /// The matrix selector's samples and window state, set up once per query.
+    func rangeCursor(_ ms: MatrixSelector) throws(QueryError) -> RangeCursor {
+        if let c = cursors[ms.vector.id] { return c }
+        let cursor = RangeCursor(try series(ms.vector), sidBase: try sidBase(ms.vector))
+        cursors[ms.vector.id] = cursor
+        return cursor
     }
 
     func evalSubquery(_ sq: SubqueryExpr, _ t: Timestamp) throws(QueryError) -> RangeResult {
@@ -209,6 +211,7 @@ final class Evaluator {
 
     /// Evaluates `e` at every step of `from...to` and collects the results into series.
     func evalRange(_ e: Expr, from: Timestamp, to: Timestamp, step: Int64) throws(QueryError) -> [RangeSeries] {
+        if let fast = try evalRangeAggregateOverWindows(e, from: from, to: to, step: step) { return fast }
         var index: [Labels: Int] = [:]
         // Output series by input series id: the labels lookup is done once per series, not per step.
         var outOfSid: [Int32] = []

@@ -209,7 +209,7 @@ extension Evaluator {
         }
     }
 
-    private func annotateCounterName(_ labels: Labels, _ c: Call) {
+    func annotateCounterName(_ labels: Labels, _ c: Call) {
         guard let n = labels.metricName, counterNamesChecked.insert("\(c.args[0].position.start):\(n)").inserted else { return }
         if !(n.hasSuffix("_total") || n.hasSuffix("_sum") || n.hasSuffix("_count") || n.hasSuffix("_bucket")) {
             annotate(.info, "metric might not be a counter, name does not end in _total/_sum/_count/_bucket: \(quotedGo(n))", c.args[0].position)
