@@ -15,6 +15,58 @@ import Model
     return (t, c)
 }
 
+/// `by`/`without` labels of an aggregation: what its grouping key depends on besides the labels.
+struct GroupingSignature: Hashable {
+    var grouping: [String]
+    var without: Bool
+}
+
+/// Grouping keys of one grouping signature for one query. A sample with a series id gets its key
+/// computed once per query; others are looked up by labels.
+final class GroupKeyCache {
+    var keyOfSid: [Int32] = []
+    var keys: [Labels] = []
+    var index: [Labels: Int] = [:]
+    /// Keys of all series of one selection (by its first series id), for the fused path.
+    private var keysOfSelection: [Int: [Int32]] = [:]
+
+    @inline(__always)
+    func keyIndex(_ s: VectorSample, _ key: (Labels) -> Labels) -> Int {
+        if s.sid >= 0 { return keyIndex(sid: Int(s.sid)) { key(s.labels) } }
+        return keyIndex(labels: key(s.labels))
+    }
+
+    /// The key of series `sid`; `key()` computes it on the first call for that series.
+    @inline(__always)
+    func keyIndex(sid: Int, _ key: () -> Labels) -> Int {
+        if sid < keyOfSid.count, keyOfSid[sid] >= 0 { return Int(keyOfSid[sid]) }
+        let ki = keyIndex(labels: key())
+        if sid >= keyOfSid.count { keyOfSid += repeatElement(-1, count: sid + 1 - keyOfSid.count) }
+        keyOfSid[sid] = Int32(truncatingIfNeeded: ki)
+        return ki
+    }
+
+    /// The keys of every series of a matrix selector's cursor, computed on first use.
+    func keyIndices(_ cursor: RangeCursor, _ key: (Labels) -> Labels) -> [Int32] {
+        if let k = keysOfSelection[cursor.sidBase], k.count == cursor.count { return k }
+        var out: [Int32] = []
+        out.reserveCapacity(cursor.count)
+        for i in 0..<cursor.count {
+            out.append(Int32(truncatingIfNeeded: keyIndex(sid: cursor.sidBase + i) { key(cursor.labels[i]) }))
+        }
+        keysOfSelection[cursor.sidBase] = out
+        return out
+    }
+
+    private func keyIndex(labels k: Labels) -> Int {
+        if let i = index[k] { return i }
+        let i = keys.count
+        index[k] = i
+        keys.append(k)
+        return i
+    }
+}
+
 /// Prometheus's `quantile` over plain values (NaNs sort first).
 func quantileOf(_ q: Double, _ valuesIn: [Double]) -> Double {
     if valuesIn.isEmpty || q.isNaN { return .nan }
@@ -45,8 +97,48 @@ private struct Group {
 }
 
 extension Evaluator {
+    /// Aggregations that fold each input sample into its group (no per-group sample lists).
+    static let foldingAggregations: Set<Aggregation.Op> = [.sum, .avg, .count, .group, .min, .max, .stddev, .stdvar, .quantile]
+
     func evalAggregate(_ a: AggregateExpr, _ t: Timestamp) throws(QueryError) -> [VectorSample] {
-        let input = try evalVector(a.expr, t)
+        let grouping = Set(a.grouping)
+        func key(_ l: Labels) -> Labels {
+            a.without ? l.removing(grouping.union([LabelName.metricName])) : l.keeping(grouping)
+        }
+        // Grouping keys come from the per-query cache (once per series, not per step); groups are
+        // numbered in order of first appearance in the input.
+        let cache = groupKeyCache(a)
+        var list: [Group] = []
+        // Group of each key at this step (-1: none yet); keys may be added while folding.
+        var groupOfKey = [Int32](repeating: -1, count: cache.keys.count)
+        func fold(_ ki: Int, _ v: Double, _ dropName: Bool) {
+            if ki >= groupOfKey.count { groupOfKey += repeatElement(-1, count: cache.keys.count - groupOfKey.count) }
+            let gi = Int(groupOfKey[ki])
+            guard gi >= 0 else {
+                groupOfKey[ki] = Int32(truncatingIfNeeded: list.count)
+                list.append(newGroup(a.op, cache.keys[ki], v, dropName))
+                return
+            }
+            if dropName { list[gi].dropName = true }
+            aggregateStep(a.op, &list[gi], v)
+        }
+        let input: [VectorSample]
+        if Evaluator.foldingAggregations.contains(a.op), let c = Evaluator.rangeCallOverSelector(a.expr) {
+            // aggregate(range_function(selector[range])): fold each window's value straight into its
+            // group, without building the intermediate vector. Same values, same order.
+            input = []
+            try checkDeadline()
+            guard let rc = try prepareRangeCall(c, t), let cursor = rc.r.cursor else { throw .exec("expected range vector") }
+            let dropName = !rc.keepName
+            let keyOf = cache.keyIndices(cursor, key)
+            if groupOfKey.count < cache.keys.count { groupOfKey += repeatElement(-1, count: cache.keys.count - groupOfKey.count) }
+            keyOf.withUnsafeBufferPointer { keyOf in
+                forEachWindowValue(rc, cursor, t) { i, v in fold(Int(keyOf[i]), v, dropName) }
+            }
+            annotateCounterNames(rc, cursor, c)
+        } else {
+            input = try evalVector(a.expr, t)
+        }
         var param = 0.0
         var label = ""
         if let p = a.param {
@@ -58,10 +150,6 @@ extension Evaluator {
             } else {
                 param = try evalScalar(p, t)
             }
-        }
-        let grouping = Set(a.grouping)
-        func key(_ l: Labels) -> Labels {
-            a.without ? l.removing(grouping.union([LabelName.metricName])) : l.keeping(grouping)
         }
         switch a.op {
         case .topk, .bottomk:
@@ -84,43 +172,160 @@ extension Evaluator {
             throw .exec("\(a.op.rawValue) is not supported")
         default: break
         }
-        var groups: [Labels: Int] = [:]
-        var list: [Group] = []
-        for s in input {
-            let k = key(s.labels)
-            let v = s.value
-            guard let gi = groups[k] else {
-                groups[k] = list.count
-                var g = Group(labels: k, value: v, dropName: s.dropName)
-                switch a.op {
-                case .count, .group: g.value = 1
-                case .stddev, .stdvar:
-                    g.mean = 0
-                    g.value = 0
-                    g.count = 0
-                    aggregateStep(a.op, &g, v)
-                case .quantile: g.values = [v]
-                default: break
-                }
-                list.append(g)
-                continue
-            }
-            if s.dropName { list[gi].dropName = true }
-            aggregateStep(a.op, &list[gi], v)
-        }
+        for s in input { fold(cache.keyIndex(s, key), s.value, s.dropName) }
         return list.map { g in
-            var v = g.value
-            switch a.op {
-            case .sum: v = g.value + g.kahanC
-            case .avg: v = g.incrementalMean ? g.mean + g.kahanC : g.value / g.count + g.kahanC / g.count
-            case .stdvar: v = g.value / g.count
-            case .stddev: v = (g.value / g.count).squareRoot()
-            case .quantile: v = quantileOf(param, g.values)
-            default: break
-            }
             // An aggregation keeps `__name__` only if grouped by it; then delayed removal still applies.
-            return VectorSample(g.labels, v, dropName: g.dropName && g.labels.metricName != nil)
+            VectorSample(g.labels, groupValue(a.op, g, param), dropName: g.dropName && g.labels.metricName != nil)
         }
+    }
+
+    private func newGroup(_ op: Aggregation.Op, _ labels: Labels, _ v: Double, _ dropName: Bool) -> Group {
+        var g = Group(labels: labels, value: v, dropName: dropName)
+        switch op {
+        case .count, .group: g.value = 1
+        case .stddev, .stdvar:
+            g.mean = 0
+            g.value = 0
+            g.count = 0
+            aggregateStep(op, &g, v)
+        case .quantile: g.values = [v]
+        default: break
+        }
+        return g
+    }
+
+    private func groupValue(_ op: Aggregation.Op, _ g: Group, _ param: Double) -> Double {
+        switch op {
+        case .sum: return g.value + g.kahanC
+        case .avg: return g.incrementalMean ? g.mean + g.kahanC : g.value / g.count + g.kahanC / g.count
+        case .stdvar: return g.value / g.count
+        case .stddev: return (g.value / g.count).squareRoot()
+        case .quantile: return quantileOf(param, g.values)
+        default: return g.value
+        }
+    }
+
+    /// Range query (or subquery) of `aggregate(range_function(selector[range]))` without parameters:
+    /// evaluated series by series across all steps instead of step by step, so each series' samples
+    /// are read while in cache and its window moves forward without a search. Each step's groups
+    /// still fold their values in series order and appear in order of first member, the errors
+    /// and annotations come in step order, so the result is what `evalRange`'s loop gives.
+    /// Returns nil when the expression has another shape.
+    func evalRangeAggregateOverWindows(_ e: Expr, from: Timestamp, to: Timestamp, step: Int64) throws(QueryError) -> [RangeSeries]? {
+        guard case .aggregate(let a) = e.unwrapped, a.param == nil, Evaluator.foldingAggregations.contains(a.op),
+              let c = Evaluator.rangeCallOverSelector(a.expr), let fn = RangeFunction(rawValue: c.function.name),
+              fn != .quantileOverTime, fn != .predictLinear, fn != .doubleExponentialSmoothing,
+              case .matrixSelector(let ms) = c.args[0].unwrapped, !ms.vector.smoothed, !ms.vector.anchored,
+              from <= to else { return nil }
+        let stepCount = Int((to - from) / step) + 1
+        let cursor = try rangeCursor(ms)
+        let grouping = Set(a.grouping)
+        let cache = groupKeyCache(a)
+        let keyOf = cache.keyIndices(cursor) { l in
+            a.without ? l.removing(grouping.union([LabelName.metricName])) : l.keeping(grouping)
+        }
+        let keyCount = cache.keys.count
+        // (step, key) -> group cell; keep the table small, else evaluate step by step.
+        guard stepCount.multipliedReportingOverflow(by: keyCount).partialValue <= 1 << 20,
+              !stepCount.multipliedReportingOverflow(by: keyCount).overflow else { return nil }
+        let range = self.ms(ms.rangeExpr, ms.range)
+        let offset = self.ms(ms.vector.offsetExpr, ms.vector.offset)
+        let dropName = !(fn == .lastOverTime || fn == .firstOverTime)
+        let isCounterFn = fn == .rate || fn == .increase
+
+        var cellOf = [Int32](repeating: -1, count: stepCount * keyCount)
+        var cells: [Group] = []
+        var stepGroups = [[Int32]](repeating: [], count: stepCount)
+        var stepSamples = [Int](repeating: 0, count: stepCount)
+        var firstStep = [Int32](repeating: -1, count: cursor.count)
+        var timedOut = false
+        cursor.samples.withUnsafeBufferPointer { buf in
+            cursor.bounds.withUnsafeBufferPointer { bounds in
+                cursor.decreases.withUnsafeBufferPointer { dec in
+                    for i in 0..<cursor.count {
+                        if i & 63 == 63, ContinuousClock.now > deadline { timedOut = true; return }
+                        let limit = bounds[i + 1]
+                        var lo = bounds[i], hi = bounds[i]
+                        let key = Int(keyOf[i])
+                        for s in 0..<stepCount {
+                            let t = from + Int64(s) * step
+                            let end = resolve(ms.vector.at, t) - offset
+                            let start = end - range
+                            while lo < limit && buf[lo].t <= start { lo += 1 }
+                            if hi < lo { hi = lo }
+                            while hi < limit && buf[hi].t <= end { hi += 1 }
+                            guard lo < hi else { continue }
+                            stepSamples[s] += hi - lo
+                            if firstStep[i] < 0 { firstStep[i] = Int32(truncatingIfNeeded: s) }
+                            let r = RangeResult(series: [], cursor: nil, start: start, end: end, range: range)
+                            let p = Points(rebasing: buf[lo..<hi])
+                            let value: Double?
+                            if isCounterFn {
+                                value = extrapolatedRate(p, r, isCounter: true, isRate: fn == .rate, noResets: dec[hi - 1] == dec[lo])
+                            } else {
+                                value = rangeValue(fn, p, r, t, 0, 0)
+                            }
+                            guard let v = value else { continue }
+                            let slot = s * keyCount + key
+                            let cell = Int(cellOf[slot])
+                            if cell < 0 {
+                                cellOf[slot] = Int32(truncatingIfNeeded: cells.count)
+                                stepGroups[s].append(Int32(truncatingIfNeeded: cells.count))
+                                cells.append(newGroup(a.op, cache.keys[key], v, dropName))
+                            } else {
+                                if dropName { cells[cell].dropName = true }
+                                aggregateStep(a.op, &cells[cell], v)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        if timedOut { try checkDeadline(force: true) }
+        // Replay in step order: limits, deadline and annotations as the step loop has them.
+        var annotateAt: [[Int]] = isCounterFn ? Array(repeating: [], count: stepCount) : []
+        if isCounterFn {
+            for i in 0..<cursor.count where firstStep[i] >= 0 && !cursor.counterChecked[i] { annotateAt[Int(firstStep[i])].append(i) }
+        }
+        var index: [Labels: Int] = [:]
+        var out: [RangeSeries] = []
+        var total = 0
+        for s in 0..<stepCount {
+            let t = from + Int64(s) * step
+            try checkDeadline(force: true)
+            if stepSamples[s] > options.maxSamples { throw QueryError(.tooManySamples, tooManySamplesMessage) }
+            if isCounterFn {
+                for i in annotateAt[s] {
+                    cursor.counterChecked[i] = true
+                    annotateCounterName(cursor.labels[i], c)
+                }
+            }
+            for cell in stepGroups[s] {
+                let g = cells[Int(cell)]
+                let point = Sample(t: t, v: groupValue(a.op, g, 0))
+                if let i = index[g.labels] {
+                    if out[i].points.last?.t == t { throw .exec("vector cannot contain metrics with the same labelset") }
+                    out[i].points.append(point)
+                } else {
+                    index[g.labels] = out.count
+                    var rs = RangeSeries(labels: g.labels, points: [point])
+                    rs.dropName = g.dropName && g.labels.metricName != nil
+                    out.append(rs)
+                }
+            }
+            total += stepGroups[s].count
+            if total > options.maxSamples { throw QueryError(.tooManySamples, tooManySamplesMessage) }
+        }
+        return out
+    }
+
+    func groupKeyCache(_ a: AggregateExpr) -> GroupKeyCache {
+        let sig = GroupingSignature(grouping: a.grouping, without: a.without)
+        if let c = groupKeyCaches[sig] { return c }
+        let c = GroupKeyCache()
+        if sidCount > 0 { c.keyOfSid.reserveCapacity(sidCount) }
+        groupKeyCaches[sig] = c
+        return c
     }
 
     private func aggregateStep(_ op: Aggregation.Op, _ g: inout Group, _ v: Double) {

@@ -1,8 +1,26 @@
 import Foundation
 import Model
 
+/// One window of a range vector: a view into stored or materialised samples.
+typealias Points = UnsafeBufferPointer<Sample>
+
+/// The range functions, resolved once per call instead of comparing names per series.
+enum RangeFunction: String {
+    case rate, increase, delta, irate, idelta, deriv, changes, resets
+    case predictLinear = "predict_linear"
+    case avgOverTime = "avg_over_time", sumOverTime = "sum_over_time", countOverTime = "count_over_time"
+    case minOverTime = "min_over_time", maxOverTime = "max_over_time"
+    case stddevOverTime = "stddev_over_time", stdvarOverTime = "stdvar_over_time"
+    case lastOverTime = "last_over_time", firstOverTime = "first_over_time", presentOverTime = "present_over_time"
+    case quantileOverTime = "quantile_over_time", madOverTime = "mad_over_time", absentOverTime = "absent_over_time"
+    case doubleExponentialSmoothing = "double_exponential_smoothing"
+    case tsOfFirstOverTime = "ts_of_first_over_time", tsOfLastOverTime = "ts_of_last_over_time"
+    case tsOfMaxOverTime = "ts_of_max_over_time", tsOfMinOverTime = "ts_of_min_over_time"
+}
+
 /// Functions over range vectors: rate family, *_over_time, deriv, predict_linear, changes, resets.
 extension Evaluator {
+
     /// Experimental functions (FORMAT.md §8) this engine evaluates.
     static let implementedExperimentalFunctions: Set<String> = [
         "sort_by_label", "sort_by_label_desc", "mad_over_time", "double_exponential_smoothing",
@@ -26,102 +44,190 @@ extension Evaluator {
         }
     }
 
-    func evalRangeFunction(_ c: Call, _ t: Timestamp) throws(QueryError) -> [VectorSample] {
+    /// A range function call with its arguments evaluated at one step.
+    struct RangeCall {
+        var fn: RangeFunction
+        var r: RangeResult
+        var scalarArg = 0.0
+        var trendFactor = 0.0
+        /// Functions that keep `__name__` (otherwise it is dropped, delayed).
+        var keepName: Bool { fn == .lastOverTime || fn == .firstOverTime }
+    }
+
+    /// Evaluates the arguments of a range function call (nil for an unknown function).
+    func prepareRangeCall(_ c: Call, _ t: Timestamp) throws(QueryError) -> RangeCall? {
         let name = c.function.name
         let matrixIndex = name == "quantile_over_time" ? 1 : 0
         let r = try evalRangeArg(c.args[matrixIndex], t)
-        if name == "absent_over_time" {
-            return r.series.isEmpty ? [VectorSample(absentLabels(c.args[0]), 1, dropName: false)] : []
-        }
-        var scalarArg = 0.0
-        if name == "quantile_over_time" {
-            scalarArg = try evalScalar(c.args[0], t)
-            if scalarArg.isNaN || scalarArg < 0 || scalarArg > 1 {
-                annotate(.warning, "quantile value should be between 0 and 1, got \(FloatFormat.goG(scalarArg))", c.args[0].position)
+        guard let fn = RangeFunction(rawValue: name) else { return nil }
+        var call = RangeCall(fn: fn, r: r)
+        if fn == .absentOverTime { return call }
+        if fn == .quantileOverTime {
+            call.scalarArg = try evalScalar(c.args[0], t)
+            if call.scalarArg.isNaN || call.scalarArg < 0 || call.scalarArg > 1 {
+                annotate(.warning, "quantile value should be between 0 and 1, got \(FloatFormat.goG(call.scalarArg))", c.args[0].position)
             }
-        } else if name == "predict_linear" {
-            scalarArg = try evalScalar(c.args[1], t)
+        } else if fn == .predictLinear {
+            call.scalarArg = try evalScalar(c.args[1], t)
         }
-        var trendFactor = 0.0
-        if name == "double_exponential_smoothing" {
-            scalarArg = try evalScalar(c.args[1], t)
-            trendFactor = try evalScalar(c.args[2], t)
-            if !(scalarArg > 0 && scalarArg < 1) {
-                throw .exec("invalid smoothing factor. Expected: 0 < sf < 1, got: \(String(format: "%f", scalarArg))")
+        if fn == .doubleExponentialSmoothing {
+            call.scalarArg = try evalScalar(c.args[1], t)
+            call.trendFactor = try evalScalar(c.args[2], t)
+            if !(call.scalarArg > 0 && call.scalarArg < 1) {
+                throw .exec("invalid smoothing factor. Expected: 0 < sf < 1, got: \(String(format: "%f", call.scalarArg))")
             }
-            if !(trendFactor > 0 && trendFactor < 1) {
-                throw .exec("invalid trend factor. Expected: 0 < tf < 1, got: \(String(format: "%f", trendFactor))")
+            if !(call.trendFactor > 0 && call.trendFactor < 1) {
+                throw .exec("invalid trend factor. Expected: 0 < tf < 1, got: \(String(format: "%f", call.trendFactor))")
             }
         }
-        let keepName = name == "last_over_time" || name == "first_over_time"
+        return call
+    }
+
+    /// The call when `e` is a range function over a matrix selector (not `absent_over_time`):
+    /// such calls can be evaluated straight from the selector's windows.
+    static func rangeCallOverSelector(_ e: Expr) -> Call? {
+        guard case .call(let c) = e.unwrapped, let fn = RangeFunction(rawValue: c.function.name), fn != .absentOverTime else { return nil }
+        guard case .matrixSelector = c.args[fn == .quantileOverTime ? 1 : 0].unwrapped else { return nil }
+        return c
+    }
+
+    /// Calls `body(i, value)` for every series `i` of a matrix selector's cursor whose window gives a value.
+    @inline(__always)
+    func forEachWindowValue(_ rc: RangeCall, _ cursor: RangeCursor, _ t: Timestamp, _ body: (Int, Double) -> Void) {
+        cursor.samples.withUnsafeBufferPointer { buf in
+            cursor.lo.withUnsafeBufferPointer { los in
+                cursor.hi.withUnsafeBufferPointer { his in
+                    if rc.fn == .rate || rc.fn == .increase {
+                        // Counter resets are rare: skip the reset scan of windows that have none.
+                        cursor.decreases.withUnsafeBufferPointer { dec in
+                            for i in 0..<los.count {
+                                let lo = los[i], hi = his[i]
+                                guard lo < hi else { continue }
+                                let noResets = dec[hi - 1] == dec[lo]
+                                if let v = extrapolatedRate(Points(rebasing: buf[lo..<hi]), rc.r, isCounter: true,
+                                                            isRate: rc.fn == .rate, noResets: noResets) {
+                                    body(i, v)
+                                }
+                            }
+                        }
+                        return
+                    }
+                    for i in 0..<los.count {
+                        let lo = los[i], hi = his[i]
+                        guard lo < hi else { continue }
+                        if let v = rangeValue(rc.fn, Points(rebasing: buf[lo..<hi]), rc.r, t, rc.scalarArg, rc.trendFactor) {
+                            body(i, v)
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// rate()/increase()'s info for names that do not look like counters, once per series and query.
+    func annotateCounterNames(_ rc: RangeCall, _ cursor: RangeCursor, _ c: Call) {
+        guard rc.fn == .rate || rc.fn == .increase else { return }
+        for i in 0..<cursor.count where cursor.lo[i] < cursor.hi[i] && !cursor.counterChecked[i] {
+            cursor.counterChecked[i] = true
+            annotateCounterName(cursor.labels[i], c)
+        }
+    }
+
+    func evalRangeFunction(_ c: Call, _ t: Timestamp) throws(QueryError) -> [VectorSample] {
+        guard let rc = try prepareRangeCall(c, t) else { return [] }
+        let r = rc.r
+        if rc.fn == .absentOverTime {
+            return r.isEmpty ? [VectorSample(absentLabels(c.args[0]), 1, dropName: false)] : []
+        }
         var out: [VectorSample] = []
+        if let cursor = r.cursor {
+            // Matrix selector: windows are index ranges into the cursor's samples.
+            // Selected series never have a pending name drop.
+            out.reserveCapacity(cursor.nonEmptyCount)
+            let dropName = !rc.keepName
+            forEachWindowValue(rc, cursor, t) { i, v in
+                var sample = VectorSample(cursor.labels[i], v, dropName: dropName)
+                sample.sid = Int32(truncatingIfNeeded: cursor.sidBase + i)
+                out.append(sample)
+            }
+            annotateCounterNames(rc, cursor, c)
+            return out
+        }
         out.reserveCapacity(r.series.count)
         for s in r.series {
-            let p = s.points
-            let v: Double?
-            switch name {
-            case "rate": v = extrapolatedRate(p, r, isCounter: true, isRate: true)
-            case "increase": v = extrapolatedRate(p, r, isCounter: true, isRate: false)
-            case "delta": v = extrapolatedRate(p, r, isCounter: false, isRate: false)
-            case "irate": v = instantDelta(p, isRate: true)
-            case "idelta": v = instantDelta(p, isRate: false)
-            case "deriv": v = p.count < 2 ? nil : linearRegression(p, interceptTime: p[0].t).slope
-            case "predict_linear":
-                if p.count < 2 { v = nil } else {
-                    let (slope, intercept) = linearRegression(p, interceptTime: t)
-                    v = slope * scalarArg + intercept
-                }
-            case "changes": v = Double(zip(p, p.dropFirst()).filter { $0.v != $1.v && !($0.v.isNaN && $1.v.isNaN) }.count)
-            case "resets": v = Double(zip(p, p.dropFirst()).filter { $1.v < $0.v }.count)
-            case "sum_over_time": v = kahanSum(p)
-            case "avg_over_time": v = averageOverTime(p)
-            case "count_over_time": v = Double(p.count)
-            case "min_over_time": v = p.dropFirst().reduce(p[0].v) { m, x in (m > x.v || m.isNaN) ? x.v : m }
-            case "max_over_time": v = p.dropFirst().reduce(p[0].v) { m, x in (m < x.v || m.isNaN) ? x.v : m }
-            case "stddev_over_time": v = varianceOverTime(p).squareRoot()
-            case "stdvar_over_time": v = varianceOverTime(p)
-            case "last_over_time": v = p[p.count - 1].v
-            case "first_over_time": v = p[0].v
-            case "present_over_time": v = 1
-            case "quantile_over_time": v = quantileOf(scalarArg, p.map(\.v))
-            case "mad_over_time":
-                let values = p.map(\.v)
-                if values.contains(where: \.isNaN) { v = .nan; break }
-                let median = quantileOf(0.5, values)
-                v = quantileOf(0.5, values.map { abs($0 - median) })
-            case "double_exponential_smoothing": v = doubleExponentialSmoothing(p, sf: scalarArg, tf: trendFactor)
-            case "ts_of_first_over_time": v = Double(p[0].t) / 1000
-            case "ts_of_last_over_time": v = Double(p[p.count - 1].t) / 1000
-            case "ts_of_max_over_time", "ts_of_min_over_time":
-                let isMax = name == "ts_of_max_over_time"
-                var best = p[0]
-                for x in p.dropFirst() where (isMax ? x.v >= best.v : x.v <= best.v) || best.v.isNaN { best = x }
-                v = Double(best.t) / 1000
-            default: v = nil
-            }
+            let v = s.points.withUnsafeBufferPointer { p in rangeValue(rc.fn, p, r, t, rc.scalarArg, rc.trendFactor) }
             if let v {
-                out.append(VectorSample(s.labels, v, dropName: keepName ? s.dropName : true))
+                out.append(VectorSample(s.labels, v, dropName: rc.keepName ? s.dropName : true))
             }
         }
-        if ["rate", "increase"].contains(name) { annotateCounterNames(r.series, c) }
+        if rc.fn == .rate || rc.fn == .increase { annotateCounterNames(r.series, c) }
         return out
     }
 
-    private func annotateCounterNames(_ series: [RangeSeries], _ c: Call) {
-        for s in series {
-            guard let n = s.labels.metricName, !s.dropName, counterNamesChecked.insert("\(c.args[0].position.start):\(n)").inserted else { continue }
-            if !(n.hasSuffix("_total") || n.hasSuffix("_sum") || n.hasSuffix("_count") || n.hasSuffix("_bucket")) {
-                annotate(.info, "metric might not be a counter, name does not end in _total/_sum/_count/_bucket: \(quotedGo(n))", c.args[0].position)
-            }
+    /// One range function over one series' window (non-empty).
+    @inline(__always)
+    func rangeValue(_ fn: RangeFunction, _ p: Points, _ r: RangeResult, _ t: Timestamp,
+                    _ scalarArg: Double, _ trendFactor: Double) -> Double? {
+        switch fn {
+        case .rate: return extrapolatedRate(p, r, isCounter: true, isRate: true)
+        case .increase: return extrapolatedRate(p, r, isCounter: true, isRate: false)
+        case .delta: return extrapolatedRate(p, r, isCounter: false, isRate: false)
+        case .irate: return instantDelta(p, isRate: true)
+        case .idelta: return instantDelta(p, isRate: false)
+        case .deriv: return p.count < 2 ? nil : linearRegression(p, interceptTime: p[0].t).slope
+        case .predictLinear:
+            if p.count < 2 { return nil }
+            let (slope, intercept) = linearRegression(p, interceptTime: t)
+            return slope * scalarArg + intercept
+        case .changes: return Double(zip(p, p.dropFirst()).filter { $0.v != $1.v && !($0.v.isNaN && $1.v.isNaN) }.count)
+        case .resets: return Double(zip(p, p.dropFirst()).filter { $1.v < $0.v }.count)
+        case .sumOverTime: return kahanSum(p)
+        case .avgOverTime: return averageOverTime(p)
+        case .countOverTime: return Double(p.count)
+        case .minOverTime: return p.dropFirst().reduce(p[0].v) { m, x in (m > x.v || m.isNaN) ? x.v : m }
+        case .maxOverTime: return p.dropFirst().reduce(p[0].v) { m, x in (m < x.v || m.isNaN) ? x.v : m }
+        case .stddevOverTime: return varianceOverTime(p).squareRoot()
+        case .stdvarOverTime: return varianceOverTime(p)
+        case .lastOverTime: return p[p.count - 1].v
+        case .firstOverTime: return p[0].v
+        case .presentOverTime: return 1
+        case .quantileOverTime: return quantileOf(scalarArg, p.map(\.v))
+        case .madOverTime:
+            let values = p.map(\.v)
+            if values.contains(where: \.isNaN) { return .nan }
+            let median = quantileOf(0.5, values)
+            return quantileOf(0.5, values.map { abs($0 - median) })
+        case .doubleExponentialSmoothing: return doubleExponentialSmoothing(p, sf: scalarArg, tf: trendFactor)
+        case .tsOfFirstOverTime: return Double(p[0].t) / 1000
+        case .tsOfLastOverTime: return Double(p[p.count - 1].t) / 1000
+        case .tsOfMaxOverTime, .tsOfMinOverTime:
+            let isMax = fn == .tsOfMaxOverTime
+            var best = p[0]
+            for x in p.dropFirst() where (isMax ? x.v >= best.v : x.v <= best.v) || best.v.isNaN { best = x }
+            return Double(best.t) / 1000
+        case .absentOverTime: return nil
         }
     }
 
+    func annotateCounterName(_ labels: Labels, _ c: Call) {
+        guard let n = labels.metricName, counterNamesChecked.insert("\(c.args[0].position.start):\(n)").inserted else { return }
+        if !(n.hasSuffix("_total") || n.hasSuffix("_sum") || n.hasSuffix("_count") || n.hasSuffix("_bucket")) {
+            annotate(.info, "metric might not be a counter, name does not end in _total/_sum/_count/_bucket: \(quotedGo(n))", c.args[0].position)
+        }
+    }
+
+    private func annotateCounterNames(_ series: [RangeSeries], _ c: Call) {
+        for s in series where !s.dropName { annotateCounterName(s.labels, c) }
+    }
+
     /// Prometheus's `extrapolatedRate`: rate/increase/delta with extrapolation to the range boundaries.
-    func extrapolatedRate(_ p: [Sample], _ r: RangeResult, isCounter: Bool, isRate: Bool) -> Double? {
+    /// `noResets`: the caller knows no sample is below its predecessor (the scan would add nothing).
+    @inline(__always)
+    func extrapolatedRate(_ p: Points, _ r: RangeResult, isCounter: Bool, isRate: Bool, noResets: Bool = false) -> Double? {
         guard p.count >= 2 else { return nil }
         let first = p[0], last = p[p.count - 1]
         var result = last.v - first.v
-        if isCounter {
+        if isCounter && !noResets {
             var prev = first.v
             for s in p.dropFirst() {
                 if s.v < prev { result += prev }
@@ -145,7 +251,7 @@ extension Evaluator {
         return result * factor
     }
 
-    func doubleExponentialSmoothing(_ p: [Sample], sf: Double, tf: Double) -> Double? {
+    func doubleExponentialSmoothing(_ p: Points, sf: Double, tf: Double) -> Double? {
         guard p.count >= 2 else { return nil }
         var s0 = 0.0, s1 = p[0].v, b = p[1].v - p[0].v
         for i in 1..<p.count {
@@ -157,7 +263,7 @@ extension Evaluator {
         return s1
     }
 
-    func instantDelta(_ p: [Sample], isRate: Bool) -> Double? {
+    func instantDelta(_ p: Points, isRate: Bool) -> Double? {
         guard p.count >= 2 else { return nil }
         let last = p[p.count - 1], prev = p[p.count - 2]
         var v = (isRate && last.v < prev.v) ? last.v : last.v - prev.v
@@ -167,7 +273,7 @@ extension Evaluator {
         return v
     }
 
-    func linearRegression(_ p: [Sample], interceptTime: Timestamp) -> (slope: Double, intercept: Double) {
+    func linearRegression(_ p: Points, interceptTime: Timestamp) -> (slope: Double, intercept: Double) {
         var n = 0.0, sumX = 0.0, cX = 0.0, sumY = 0.0, cY = 0.0, sumXY = 0.0, cXY = 0.0, sumX2 = 0.0, cX2 = 0.0
         let initY = p[0].v
         var constY = true
@@ -191,13 +297,13 @@ extension Evaluator {
         return (slope, sumY / n - slope * sumX / n)
     }
 
-    func kahanSum(_ p: [Sample]) -> Double {
+    func kahanSum(_ p: Points) -> Double {
         var sum = 0.0, c = 0.0
         for s in p { (sum, c) = kahanSumInc(s.v, sum, c) }
         return sum.isInfinite ? sum : sum + c
     }
 
-    func averageOverTime(_ p: [Sample]) -> Double {
+    func averageOverTime(_ p: Points) -> Double {
         var sum = p[0].v, count = 1.0, mean = 0.0, c = 0.0, incremental = false
         for (i, s) in p.dropFirst().enumerated() {
             count = Double(i + 2)
@@ -214,7 +320,7 @@ extension Evaluator {
         return incremental ? mean + c : sum / count + c / count
     }
 
-    func varianceOverTime(_ p: [Sample]) -> Double {
+    func varianceOverTime(_ p: Points) -> Double {
         var count = 0.0, mean = 0.0, cMean = 0.0, aux = 0.0, cAux = 0.0
         for s in p {
             count += 1

@@ -10,6 +10,12 @@ public struct VectorSample: Sendable {
     public var t: Timestamp = 0
     /// Delayed name removal: drop `__name__` when the query finishes.
     var dropName = false
+    /// Series identity within one query, or -1. When set, `labels` are those of the selected series
+    /// with that id (`Evaluator.series(_:)` numbers every selected series), so per-series work that
+    /// depends only on the labels (grouping keys, output series lookup) can be done once per query.
+    /// Only selectors and range functions over matrix selectors set it; copies of a sample keep it,
+    /// any sample built with new labels starts at -1.
+    var sid: Int32 = -1
 
     /// Creates a sample.
     public init(labels: Labels, value: Double, t: Timestamp = 0) {
