@@ -60,6 +60,11 @@ actor SQLiteWriter {
         let db: Connection
         do {
             db = try Connection(path: path, mode: .readWrite)
+            // auto_vacuum only takes effect on a new file, and only before journal_mode = WAL
+            // writes the first page; with it, deleted write-ahead records can give pages back.
+            if try db.pragmaInt("user_version") == 0, try db.pragmaInt("page_count") == 0 {
+                try db.execute("PRAGMA auto_vacuum = INCREMENTAL")
+            }
             try db.execute("PRAGMA journal_mode = WAL")
             // See StorageOptions.Synchronous: NORMAL survives kill -9, FULL also power loss.
             try db.execute("PRAGMA synchronous = \(options.synchronous.rawValue)")
