@@ -37,57 +37,10 @@ public enum ExportTime {
         return total
     }
 
-    /// `YYYY-MM-DDTHH:MM:SS[.frac](Z|±HH:MM)` to milliseconds.
-    static func rfc3339(_ s: String) -> Timestamp? {
-        let u = Array(s.utf8)
-        guard u.count >= 20 else { return nil }
-        func num(_ from: Int, _ len: Int) -> Int64? {
-            var v: Int64 = 0
-            for i in from..<(from + len) {
-                guard i < u.count, u[i] >= 48, u[i] <= 57 else { return nil }
-                v = v * 10 + Int64(u[i] - 48)
-            }
-            return v
-        }
-        guard let y = num(0, 4), u[4] == 45, let mo = num(5, 2), u[7] == 45, let d = num(8, 2),
-              u[10] == 84 || u[10] == 116 || u[10] == 32, let h = num(11, 2), u[13] == 58, let mi = num(14, 2), u[16] == 58,
-              let sec = num(17, 2), (1...12).contains(mo), (1...31).contains(d), h < 24, mi < 60, sec < 61 else { return nil }
-        var i = 19
-        var ms: Int64 = 0
-        if i < u.count, u[i] == 46 {
-            i += 1
-            var scale: Int64 = 100
-            let start = i
-            while i < u.count, u[i] >= 48, u[i] <= 57 {
-                ms += Int64(u[i] - 48) * scale
-                scale /= 10
-                i += 1
-            }
-            if i == start { return nil }
-        }
-        guard i < u.count else { return nil }
-        var offset: Int64 = 0
-        if u[i] == 90 || u[i] == 122 {
-            i += 1
-        } else if u[i] == 43 || u[i] == 45 {
-            guard let oh = num(i + 1, 2), u.count > i + 3, u[i + 3] == 58, let om = num(i + 4, 2) else { return nil }
-            offset = (oh * 60 + om) * 60_000 * (u[i] == 45 ? -1 : 1)
-            i += 6
-        } else { return nil }
-        guard i == u.count else { return nil }
-        let days = daysFromCivil(y, mo, d)
-        return ((days * 86400 + h * 3600 + mi * 60 + sec) * 1000 + ms) - offset
-    }
+    /// RFC 3339 to milliseconds: the API's parser, so `lantern export` and `/api/v1/query`
+    /// accept exactly the same times.
+    static func rfc3339(_ s: String) -> Timestamp? { APIParse.rfc3339(s) }
 
-    /// Howard Hinnant's days_from_civil.
-    static func daysFromCivil(_ y0: Int64, _ m: Int64, _ d: Int64) -> Int64 {
-        let y = m <= 2 ? y0 - 1 : y0
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
-    }
 }
 
 extension String {
