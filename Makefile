@@ -1,6 +1,10 @@
 # Lantern: `make run` starts the server on its embedded default; `make test` runs the suite.
 SHELL := /bin/bash
-APT_PACKAGES := libsqlite3-dev libcurl4-openssl-dev zlib1g-dev libsnappy-dev prometheus
+# Build and run need the C libraries; the tests also need Debian's Prometheus 2.42 and promtool
+# as real peers (remote read/write, federation, promtool interop, differential queries).
+BUILD_PACKAGES := libsqlite3-dev libcurl4-openssl-dev zlib1g-dev libsnappy-dev
+TEST_PACKAGES := $(BUILD_PACKAGES) prometheus
+APT_PACKAGES ?= $(BUILD_PACKAGES)
 SWIFT ?= swift
 export PATH := $(PATH):/opt/swift/usr/bin
 export LANTERN_CONFORMANCE_DIR ?= $(abspath $(CURDIR)/../shared/conformance)
@@ -35,7 +39,8 @@ run: release
 	$$($(SWIFT) build -c release --show-bin-path)/lantern serve $(RUN_ARGS)
 
 ## test: build and run the whole suite (unit, integration, conformance).
-test: deps
+test:
+	@$(MAKE) --no-print-directory deps APT_PACKAGES="$(TEST_PACKAGES)"
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 
