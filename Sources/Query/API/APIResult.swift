@@ -67,22 +67,21 @@ public struct APIResult: Sendable {
 
 /// Renders query values as Prometheus's `QueryData` (`{"resultType":…,"result":…}`).
 public enum QueryJSON {
-    /// The `data` member of a query or query_range answer.
-    public static func data(_ value: QueryValue) -> [UInt8] {
-        var w = JSONWriter(capacity: estimate(value))
-        write(value, into: &w)
-        return w.bytes
-    }
+    /// The `data` member of a query_range answer (samples keep their own times).
+    public static func data(_ value: QueryValue) -> [UInt8] { data(value, at: nil) }
 
-    static func write(_ value: QueryValue, into w: inout JSONWriter) {
+    /// The `data` of an answer; with `t` (instant queries), scalars, strings and every vector
+    /// sample are stamped with the evaluation time, as Prometheus's engine does (`Sample.T = ts`).
+    public static func data(_ value: QueryValue, at t: Timestamp?) -> [UInt8] {
+        var w = JSONWriter(capacity: estimate(value))
         switch value {
         case .scalar(let v):
-            // Scalars and strings carry the evaluation time, which the caller passes in
-            // through `scalar(_:at:)`; a bare value here renders at time 0.
             w.raw(#"{"resultType":"scalar","result":"#)
-            w.point(0, v)
+            w.point(t ?? 0, v)
         case .string(let s):
-            w.raw(#"{"resultType":"string","result":[0,"#)
+            w.raw(#"{"resultType":"string","result":["#)
+            w.timestamp(t ?? 0)
+            w.raw(",")
             w.string(s)
             w.raw("]")
         case .vector(let samples):
@@ -92,7 +91,7 @@ public enum QueryJSON {
                 w.raw(#"{"metric":"#)
                 w.labels(s.labels)
                 w.raw(#","value":"#)
-                w.point(s.t, s.value)
+                w.point(t ?? s.t, s.value)
                 w.raw("}")
             }
             w.raw("]")
@@ -112,38 +111,6 @@ public enum QueryJSON {
             w.raw("]")
         }
         w.raw("}")
-    }
-
-    /// The `data` of an instant query: scalars and strings are stamped with the evaluation time.
-    public static func data(_ value: QueryValue, at t: Timestamp) -> [UInt8] {
-        var w = JSONWriter(capacity: estimate(value))
-        switch value {
-        case .scalar(let v):
-            w.raw(#"{"resultType":"scalar","result":"#)
-            w.point(t, v)
-            w.raw("}")
-        case .string(let s):
-            w.raw(#"{"resultType":"string","result":["#)
-            w.timestamp(t)
-            w.raw(",")
-            w.string(s)
-            w.raw("]}")
-        case .vector(let samples):
-            // Every sample of an instant vector is stamped with the evaluation time, as
-            // Prometheus's engine does (`Sample.T = ts`), whatever the engine kept in `t`.
-            w.raw(#"{"resultType":"vector","result":["#)
-            for (i, s) in samples.enumerated() {
-                if i > 0 { w.raw(",") }
-                w.raw(#"{"metric":"#)
-                w.labels(s.labels)
-                w.raw(#","value":"#)
-                w.point(t, s.value)
-                w.raw("}")
-            }
-            w.raw("]}")
-        case .matrix:
-            write(value, into: &w)
-        }
         return w.bytes
     }
 
