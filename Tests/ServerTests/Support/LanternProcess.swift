@@ -28,21 +28,29 @@ final class LanternProcess: Sendable {
         process.currentDirectoryURL = directory
         let pipe = Pipe()
         process.standardError = pipe
+        var readers: [(FileHandle, LinesBox)] = [(pipe.fileHandleForReading, log)]
         if captureStdout {
             let out = Pipe()
             process.standardOutput = out
-            out.fileHandleForReading.readabilityHandler = { handle in
-                let data = handle.availableData
-                if !data.isEmpty { self.stdout.append(String(decoding: data, as: UTF8.self)) }
-            }
+            readers.append((out.fileHandleForReading, stdout))
         } else {
             process.standardOutput = FileHandle.nullDevice
         }
-        pipe.fileHandleForReading.readabilityHandler = { handle in
-            let data = handle.availableData
-            if !data.isEmpty { self.log.append(String(decoding: data, as: UTF8.self)) }
-        }
         try process.run()
+        for (handle, box) in readers { Self.drain(handle, into: box) }
+    }
+
+    /// Reads a pipe to its end on a thread of its own. (`readabilityHandler`'s dispatch source
+    /// crashed libdispatch's event loop once in CI when the pipe closed under it.)
+    private static func drain(_ handle: FileHandle, into box: LinesBox) {
+        let thread = Thread {
+            while true {
+                let data = handle.availableData
+                if data.isEmpty { break }
+                box.append(String(decoding: data, as: UTF8.self))
+            }
+        }
+        thread.start()
     }
 
     var logText: String { log.all.joined() }
