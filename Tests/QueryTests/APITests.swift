@@ -95,6 +95,51 @@ import Testing
         }
     }
 
+    @Test func limitsStatsAndLookback() async throws {
+        try await withFixture { api in
+            func body(_ r: APIResult) -> String { String(decoding: r.body(), as: UTF8.self) }
+            let q = await api.query(APIParams([("query", "x_total"), ("time", "600"), ("limit", "1")]))
+            #expect(body(q) == #"{"status":"success","data":{"resultType":"vector","result":[{"metric":{"__name__":"x_total","i":"0"},"value":[600,"40"]}]},"warnings":["results truncated due to limit"]}"#)
+            let r = await api.queryRange(APIParams([("query", "x_total"), ("start", "570"), ("end", "600"), ("step", "30"), ("limit", "1")]))
+            #expect(body(r) == #"{"status":"success","data":{"resultType":"matrix","result":[{"metric":{"__name__":"x_total","i":"0"},"values":[[570,"38"],[600,"40"]]}]},"warnings":["results truncated due to limit"]}"#)
+            let badLimit = await api.query(APIParams([("query", "x_total"), ("limit", "-1")]))
+            #expect(badLimit.error?.message == #"invalid parameter "limit": limit must be non-negative"#)
+
+            // stats: the engine's sample counts and the runner's timings.
+            let st = body(await api.query(APIParams([("query", "sum(rate(x_total[1m]))"), ("time", "600"), ("stats", "true")])))
+            #expect(st.contains(#""stats":{"timings":{"evalTotalTime":"#))
+            #expect(st.contains(#""samples":{"totalQueryableSamples":8,"peakSamples":8}}"#), "\(st)")
+            let rs = body(await api.queryRange(APIParams([("query", "x_total"), ("start", "570"), ("end", "600"), ("step", "30"), ("stats", "all")])))
+            #expect(rs.contains(#""samples":{"totalQueryableSamples":4,"peakSamples":4}}"#), "\(rs)")
+            #expect(!body(await api.query(APIParams([("query", "x_total"), ("time", "600")]))).contains("stats"))
+            let odd = body(await api.query(APIParams([("query", "1"), ("time", "600"), ("stats", "yes")])))
+            #expect(odd.contains(#"value \"yes\" for parameter \"stats\" is deprecated"#))
+
+            // lookback_delta: the last sample is at 600s; 10s later it is found only with a lookback over 10s.
+            #expect(body(await api.query(APIParams([("query", "up"), ("time", "610"), ("lookback_delta", "5s")]))).contains(#""result":[]"#))
+            #expect(body(await api.query(APIParams([("query", "up"), ("time", "610"), ("lookback_delta", "15s")]))).contains(#""value":[610,"1"]"#))
+            #expect(await api.query(APIParams([("query", "up"), ("lookback_delta", "x")])).error?.message == #"error parsing lookback delta duration: cannot parse "x" to a valid duration"#)
+        }
+    }
+
+    @Test func parsesQueriesIntoTrees() async throws {
+        try await withFixture { api in
+            func body(_ q: String) -> String { String(decoding: api.parseQuery(APIParams([("query", q)])).body(), as: UTF8.self) }
+            #expect(body("1") == #"{"status":"success","data":{"type":"numberLiteral","val":"1"}}"#)
+            #expect(body(#"foo{a="b"} offset 1m"#) == #"{"status":"success","data":{"anchored":false,"matchers":[{"name":"a","type":"=","value":"b"},{"name":"__name__","type":"=","value":"foo"}],"name":"foo","offset":60000,"offsetExpr":null,"smoothed":false,"startOrEnd":null,"timestamp":null,"type":"vectorSelector"}}"#)
+            #expect(body("sum by (job) (rate(x[5m]))") == #"{"status":"success","data":{"expr":{"args":[{"anchored":false,"matchers":[{"name":"__name__","type":"=","value":"x"}],"name":"x","offset":0,"offsetExpr":null,"range":300000,"rangeExpr":null,"smoothed":false,"startOrEnd":null,"timestamp":null,"type":"matrixSelector"}],"func":{"argTypes":["matrix"],"name":"rate","returnType":"vector","variadic":0},"type":"call"},"grouping":["job"],"op":"sum","param":null,"type":"aggregation","without":false}}"#)
+            #expect(body("a / on(x) group_left(y) b").contains(#""matching":{"card":"many-to-one","fillValues":{"lhs":null,"rhs":null},"include":["y"],"labels":["x"],"on":true}"#))
+            #expect(body("x[5m:1m] @ start()").contains(#""startOrEnd":"start","step":60000,"stepExpr":null,"timestamp":null,"type":"subquery""#))
+            #expect(body("foo[step()+1m]").contains(#""range":0,"rangeExpr":{"lhs":{"lhs":null,"op":"step","rhs":null,"type":"durationExpr","wrapped":false},"op":"+","rhs":{"duration":true,"type":"numberLiteral","val":"60"},"type":"durationExpr","wrapped":false}"#))
+            // Constant duration arithmetic is folded at parse time (Prometheus keeps the tree).
+            #expect(body("foo offset (10m/2)").contains(#""offset":300000,"offsetExpr":null"#))
+            #expect(body("foo offset -step()").contains(#""offset":0,"offsetExpr":{"lhs":null,"op":"-","rhs":{"lhs":null,"op":"step","rhs":null,"type":"durationExpr","wrapped":false},"type":"durationExpr","wrapped":false}"#))
+            let bad = api.parseQuery(APIParams([("query", "sum(")]))
+            #expect(bad.status == 400)
+            #expect(bad.error?.message == #"invalid parameter "query": 1:5: parse error: unexpected end of input"#)
+        }
+    }
+
     @Test func reportsErrorsLikePrometheus() async throws {
         try await withFixture { api in
             func check(_ r: APIResult, _ status: Int, _ message: String, sourceLocation: SourceLocation = #_sourceLocation) {

@@ -72,7 +72,8 @@ public enum QueryJSON {
 
     /// The `data` of an answer; with `t` (instant queries), scalars, strings and every vector
     /// sample are stamped with the evaluation time, as Prometheus's engine does (`Sample.T = ts`).
-    public static func data(_ value: QueryValue, at t: Timestamp?) -> [UInt8] {
+    /// With `stats`, the `stats` member follows (the API's `stats` parameter).
+    public static func data(_ value: QueryValue, at t: Timestamp?, stats: QueryStatistics? = nil) -> [UInt8] {
         var w = JSONWriter(capacity: estimate(value))
         switch value {
         case .scalar(let v):
@@ -110,8 +111,28 @@ public enum QueryJSON {
             }
             w.raw("]")
         }
+        if let stats { write(stats, to: &w) }
         w.raw("}")
         return w.bytes
+    }
+
+    /// `,"stats":{"timings":{…},"samples":{…}}` in the field order of Prometheus's `BuiltinStats`.
+    static func write(_ s: QueryStatistics, to w: inout JSONWriter) {
+        w.raw(#","stats":{"timings":{"evalTotalTime":"#)
+        w.number(s.queryPreparationTime + s.innerEvalTime)
+        w.raw(#","resultSortTime":0,"queryPreparationTime":"#)
+        w.number(s.queryPreparationTime)
+        w.raw(#","innerEvalTime":"#)
+        w.number(s.innerEvalTime)
+        w.raw(#","execQueueTime":"#)
+        w.number(s.execQueueTime)
+        w.raw(#","execTotalTime":"#)
+        w.number(s.execTotalTime)
+        w.raw(#"},"samples":{"totalQueryableSamples":"#)
+        w.int(s.totalQueryableSamples)
+        w.raw(#","peakSamples":"#)
+        w.int(Int64(s.peakSamples))
+        w.raw("}}")
     }
 
     private static func estimate(_ value: QueryValue) -> Int {

@@ -107,6 +107,26 @@ public struct JSONWriter: Sendable {
         bytes.append(UInt8(ascii: "\""))
     }
 
+    /// An unquoted JSON number as Go's `encoding/json` writes a float64: positional between
+    /// 1e-6 and 1e21, otherwise exponent form without leading exponent zeros (`5e-7`).
+    public mutating func number(_ v: Double) {
+        guard v.isFinite else { raw("null"); return }
+        let a = abs(v)
+        if a == 0 { raw("0"); return }
+        if a >= 1e-6, a < 1e21 { bytes.append(contentsOf: FloatFormat.goF(v).utf8); return }
+        var text = FloatFormat.goG(v)
+        if let e = text.firstIndex(of: "e") {
+            var exponent = String(text[text.index(after: e)...])
+            let sign = exponent.first == "-" ? "-" : ""
+            exponent = String(exponent.drop { $0 == "-" || $0 == "+" || $0 == "0" })
+            text = String(text[..<e]) + "e" + sign + (exponent.isEmpty ? "0" : exponent)
+        }
+        bytes.append(contentsOf: text.utf8)
+    }
+
+    /// `true` or `false`.
+    public mutating func bool(_ v: Bool) { if v { raw("true") } else { raw("false") } }
+
     /// `[<seconds>,"<value>"]`.
     public mutating func point(_ t: Timestamp, _ v: Double) {
         bytes.append(UInt8(ascii: "["))

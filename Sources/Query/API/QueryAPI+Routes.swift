@@ -9,7 +9,7 @@ extension QueryAPI {
     /// Mounts the read API on `router`, GET and POST for each endpoint.
     public func addRoutes<Context: RequestContext>(to router: Router<Context>) {
         let api = self
-        for path in ["/api/v1/query", "/api/v1/query_range", "/api/v1/series", "/api/v1/labels", "/api/v1/format_query"] {
+        for path in ["/api/v1/query", "/api/v1/query_range", "/api/v1/series", "/api/v1/labels", "/api/v1/format_query", "/api/v1/parse_query"] {
             let handler: @Sendable (Request, Context) async throws -> Response = { request, _ in
                 let params = try await Self.params(request)
                 switch path {
@@ -17,6 +17,7 @@ extension QueryAPI {
                 case "/api/v1/query_range": return Self.response(await api.queryRange(params))
                 case "/api/v1/series": return Self.response(await api.series(params))
                 case "/api/v1/labels": return Self.response(await api.labelNames(params))
+                case "/api/v1/parse_query": return Self.response(api.parseQuery(params))
                 default: return Self.response(api.formatQuery(params))
                 }
             }

@@ -26,27 +26,33 @@ public struct QueryAPI: Sendable {
         self.now = now
     }
 
-    /// `GET|POST /api/v1/query`: `query`, `time` (default now), `timeout`.
+    /// `GET|POST /api/v1/query`: `query`, `time` (default now), `timeout`, `limit`,
+    /// `lookback_delta`, `stats`.
     public func query(_ p: APIParams) async -> APIResult {
+        let limit: Int
+        do { limit = try APIParse.limit(p.value("limit")) } catch { return .invalidParam("limit", error) }
         let t: Timestamp
         do { t = p.value("time").isEmpty ? now() : try APIParse.time(p.value("time")) } catch {
             return .invalidParam("time", error)
         }
-        let timeout: Duration?
-        switch parseTimeout(p) {
-        case .success(let d): timeout = d
+        let options: QueryOptions
+        switch queryOptions(p) {
+        case .success(let o): options = o
         case .failure(let e): return e
         }
         do {
-            let result = try await runner.instant(p.value("query"), at: t, timeout: timeout)
-            return .success(QueryJSON.data(result.value, at: t), warnings: result.warnings.map(\.description), infos: result.infos.map(\.description))
+            let result = try await runner.instant(p.value("query"), at: t, timeout: options.timeout, lookbackDelta: options.lookbackDelta)
+            return answer(result, at: t, limit: limit, stats: p.value("stats"))
         } catch {
             return Self.apiError(error)
         }
     }
 
-    /// `GET|POST /api/v1/query_range`: `query`, `start`, `end`, `step`, `timeout`.
+    /// `GET|POST /api/v1/query_range`: `query`, `start`, `end`, `step`, `timeout`, `limit`,
+    /// `lookback_delta`, `stats`.
     public func queryRange(_ p: APIParams) async -> APIResult {
+        let limit: Int
+        do { limit = try APIParse.limit(p.value("limit")) } catch { return .invalidParam("limit", error) }
         let start: Timestamp, end: Timestamp, step: Int64
         do { start = try APIParse.time(p.value("start")) } catch { return .invalidParam("start", error) }
         do { end = try APIParse.time(p.value("end")) } catch { return .invalidParam("end", error) }
@@ -60,9 +66,9 @@ public struct QueryAPI: Sendable {
         if (end - start) / step > Self.maxPointsPerSeries {
             return .failure(.badData, "exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)")
         }
-        let timeout: Duration?
-        switch parseTimeout(p) {
-        case .success(let d): timeout = d
+        let options: QueryOptions
+        switch queryOptions(p) {
+        case .success(let o): options = o
         case .failure(let e): return e
         }
         let text = p.value("query")
@@ -70,8 +76,8 @@ public struct QueryAPI: Sendable {
             return .invalidParam("query", APIParse.Failure(message: "invalid expression type \(quotedGo(expr.type.rawValue)) for range query, must be Scalar or instant Vector"))
         }
         do {
-            let result = try await runner.range(text, start: start, end: end, step: step, timeout: timeout)
-            return .success(QueryJSON.data(result.value), warnings: result.warnings.map(\.description), infos: result.infos.map(\.description))
+            let result = try await runner.range(text, start: start, end: end, step: step, timeout: options.timeout, lookbackDelta: options.lookbackDelta)
+            return answer(result, at: nil, limit: limit, stats: p.value("stats"))
         } catch {
             return Self.apiError(error)
         }
@@ -89,6 +95,15 @@ public struct QueryAPI: Sendable {
         }
     }
 
+    /// `GET|POST /api/v1/parse_query`: the query's syntax tree as JSON (Prometheus's `translateAST`).
+    public func parseQuery(_ p: APIParams) -> APIResult {
+        do {
+            return .success(ASTJSON.render(try parseExpr(p.value("query"))))
+        } catch {
+            return .invalidParam("query", error)
+        }
+    }
+
     /// Prometheus's `returnAPIError` plus the parse errors `NewInstantQuery` reports.
     static func apiError(_ error: QueryError) -> APIResult {
         switch error.kind {
@@ -99,14 +114,42 @@ public struct QueryAPI: Sendable {
         }
     }
 
-    private func parseTimeout(_ p: APIParams) -> Result<Duration?, APIResult> {
-        let text = p.value("timeout")
-        if text.isEmpty { return .success(nil) }
-        do {
-            return .success(.milliseconds(try APIParse.duration(text)))
-        } catch {
-            return .failure(.invalidParam("timeout", error))
+    /// The success envelope: `limit` truncation (with Prometheus's warning), the `stats`
+    /// member when asked for, and a warning for a `stats` value Prometheus deprecates.
+    private func answer(_ result: QueryResult, at t: Timestamp?, limit: Int, stats: String) -> APIResult {
+        var value = result.value
+        var warnings = result.warnings.map(\.description)
+        if limit > 0 {
+            let (cut, truncated) = value.truncated(to: limit)
+            value = cut
+            if truncated { warnings.append("results truncated due to limit") }
         }
+        if !["", "true", "all"].contains(stats) {
+            warnings.append("value \(quotedGo(stats)) for parameter \"stats\" is deprecated and will be rejected in the next major release, use \"true\" or \"all\"")
+        }
+        let data = QueryJSON.data(value, at: t, stats: stats.isEmpty ? nil : result.stats)
+        return .success(data, warnings: warnings, infos: result.infos.map(\.description))
+    }
+
+    /// Per-request engine settings: `timeout` and `lookback_delta`.
+    struct QueryOptions {
+        var timeout: Duration?
+        var lookbackDelta: Int64?
+    }
+
+    private func queryOptions(_ p: APIParams) -> Result<QueryOptions, APIResult> {
+        var o = QueryOptions()
+        if !p.value("timeout").isEmpty {
+            do { o.timeout = .milliseconds(try APIParse.duration(p.value("timeout"))) } catch {
+                return .failure(.invalidParam("timeout", error))
+            }
+        }
+        if !p.value("lookback_delta").isEmpty {
+            do { o.lookbackDelta = try APIParse.duration(p.value("lookback_delta")) } catch {
+                return .failure(.failure(.badData, "error parsing lookback delta duration: \(error)"))
+            }
+        }
+        return .success(o)
     }
 }
 

@@ -18,29 +18,34 @@ public struct QueryRunner: Sendable {
     }
 
     /// Evaluates `query` at `t`.
-    public func instant(_ query: String, at t: Timestamp, timeout: Duration? = nil) async throws(QueryError) -> QueryResult {
-        try await run(query, start: t, end: t, step: 0, timeout: timeout) { (engine: Engine, source: PrefetchedSeriesSource) throws(QueryError) -> QueryResult in
+    /// - Parameter lookbackDelta: the request's `lookback_delta` (ms), overriding the flag.
+    public func instant(_ query: String, at t: Timestamp, timeout: Duration? = nil, lookbackDelta: Int64? = nil) async throws(QueryError) -> QueryResult {
+        try await run(query, start: t, end: t, step: 0, timeout: timeout, lookbackDelta: lookbackDelta) { (engine: Engine, source: PrefetchedSeriesSource) throws(QueryError) -> QueryResult in
             try engine.instantQuery(query, at: t, source: source)
         }
     }
 
     /// Evaluates `query` at every step in `start...end`.
-    public func range(_ query: String, start: Timestamp, end: Timestamp, step: Int64, timeout: Duration? = nil) async throws(QueryError) -> QueryResult {
-        try await run(query, start: start, end: end, step: step, timeout: timeout) { (engine: Engine, source: PrefetchedSeriesSource) throws(QueryError) -> QueryResult in
+    public func range(_ query: String, start: Timestamp, end: Timestamp, step: Int64, timeout: Duration? = nil, lookbackDelta: Int64? = nil) async throws(QueryError) -> QueryResult {
+        try await run(query, start: start, end: end, step: step, timeout: timeout, lookbackDelta: lookbackDelta) { (engine: Engine, source: PrefetchedSeriesSource) throws(QueryError) -> QueryResult in
             try engine.rangeQuery(query, start: start, end: end, step: step, source: source)
         }
     }
 
     private func run(
-        _ query: String, start: Timestamp, end: Timestamp, step: Int64, timeout: Duration?,
+        _ query: String, start: Timestamp, end: Timestamp, step: Int64, timeout: Duration?, lookbackDelta: Int64?,
         evaluate: @escaping @Sendable (Engine, PrefetchedSeriesSource) throws(QueryError) -> QueryResult
     ) async throws(QueryError) -> QueryResult {
         let expr: Expr
         do { expr = try parseExpr(query) } catch { throw QueryError(.parse, error.description) }
+        let clock = ContinuousClock()
+        let begin = clock.now
         await slots.acquire()
         defer { Task { await slots.release() } }
+        let dequeued = clock.now
         var engine = self.engine
         if let timeout { engine.options.timeout = min(timeout, engine.options.timeout) }
+        if let lookbackDelta, lookbackDelta > 0 { engine.options.lookbackDelta = lookbackDelta }
         let plan = SelectionPlan(expr, start: start, end: end, step: step, lookbackDelta: engine.options.lookbackDelta)
         let source: PrefetchedSeriesSource
         do {
@@ -48,6 +53,7 @@ public struct QueryRunner: Sendable {
         } catch {
             throw QueryError(.storage, "\(error)")
         }
+        let prepared = clock.now
         let finalEngine = engine
         let result: Result<QueryResult, QueryError> = await withCheckedContinuation { cont in
             DispatchQueue.global(qos: .userInitiated).async {
@@ -58,8 +64,19 @@ public struct QueryRunner: Sendable {
                 }
             }
         }
-        return try result.get()
+        var answer = try result.get()
+        let done = clock.now
+        answer.stats.execQueueTime = (dequeued - begin).seconds
+        answer.stats.queryPreparationTime = (prepared - dequeued).seconds
+        answer.stats.innerEvalTime = (done - prepared).seconds
+        answer.stats.execTotalTime = (done - begin).seconds
+        return answer
     }
+}
+
+extension Duration {
+    /// The duration in seconds, as a float (Prometheus's timer figures).
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) * 1e-18 }
 }
 
 /// A counting semaphore for queries; waiters queue in order.

@@ -293,6 +293,8 @@ extension Evaluator {
         for s in 0..<stepCount {
             let t = from + Int64(s) * step
             try checkDeadline(force: true)
+            totalSamples += Int64(stepSamples[s])
+            notePeak(stepSamples[s])
             if stepSamples[s] > options.maxSamples { throw QueryError(.tooManySamples, tooManySamplesMessage) }
             if isCounterFn {
                 for i in annotateAt[s] {
@@ -314,6 +316,7 @@ extension Evaluator {
                 }
             }
             total += stepGroups[s].count
+            notePeak(total)
             if total > options.maxSamples { throw QueryError(.tooManySamples, tooManySamplesMessage) }
         }
         return out

@@ -38,7 +38,8 @@ public struct Engine: Sendable {
         case .matrix(let m): value = .matrix(try Engine.finalize(m))
         default: break
         }
-        return QueryResult(value: value, annotations: ev.annotations)
+        ev.notePeak(value.sampleCount)
+        return QueryResult(value: value, annotations: ev.annotations, stats: ev.statistics)
     }
 
     /// Evaluates `query` at every step from `start` to `end` inclusive.
@@ -59,7 +60,7 @@ public struct Engine: Sendable {
             ev.annotate(.warning, "sort is ineffective for range queries since results are always ordered by labels", c.position)
         }
         let m = try ev.evalRange(expr, from: start, to: end, step: step)
-        return QueryResult(value: .matrix(try Engine.finalize(m)), annotations: ev.annotations)
+        return QueryResult(value: .matrix(try Engine.finalize(m)), annotations: ev.annotations, stats: ev.statistics)
     }
 
     func parse(_ query: String) throws(QueryError) -> Expr {

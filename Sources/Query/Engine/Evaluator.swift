@@ -27,6 +27,21 @@ final class Evaluator {
     var counterNamesChecked: Set<String> = []
     private var seenAnnotations: Set<Annotation> = []
     private var ticks = 0
+    /// Samples read from the selection, summed over every step (`stats`' `totalQueryableSamples`).
+    var totalSamples: Int64 = 0
+    /// The most samples held at one check of `--query.max-samples` (`stats`' `peakSamples`).
+    private(set) var peakSamples = 0
+
+    /// The engine's share of the query's statistics.
+    var statistics: QueryStatistics {
+        var s = QueryStatistics()
+        s.totalQueryableSamples = totalSamples
+        s.peakSamples = peakSamples
+        return s
+    }
+
+    /// Records `count` samples held now; the peak is what `stats` reports.
+    @inline(__always) func notePeak(_ count: Int) { if count > peakSamples { peakSamples = count } }
 
     init(source: any SeriesSource, options: EngineOptions, start: Timestamp, end: Timestamp, query: String) {
         self.source = source
@@ -151,6 +166,8 @@ final class Evaluator {
             sample.sid = Int32(truncatingIfNeeded: base + i)
             out.append(sample)
         }
+        totalSamples += Int64(out.count)
+        notePeak(out.count)
         return out
     }
 
@@ -184,6 +201,8 @@ final class Evaluator {
         let start = end - range
         let cursor = try rangeCursor(ms)
         let total = cursor.move(start: start, end: end)
+        totalSamples += Int64(total)
+        notePeak(total)
         if total > options.maxSamples { throw QueryError(.tooManySamples, tooManySamplesMessage) }
         return RangeResult(series: [], cursor: cursor, start: start, end: end, range: range)
     }
@@ -254,6 +273,7 @@ final class Evaluator {
                 }
             }
             total += samples.count
+            notePeak(total)
             if total > options.maxSamples { throw QueryError(.tooManySamples, tooManySamplesMessage) }
             t += step
         }

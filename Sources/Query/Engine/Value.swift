@@ -56,6 +56,25 @@ public enum QueryValue: Sendable {
     case vector([VectorSample])
     /// A range vector: range queries, or an instant query of a range selector/subquery.
     case matrix([RangeSeries])
+
+    /// Samples in the value (a scalar counts as one).
+    var sampleCount: Int {
+        switch self {
+        case .scalar: return 1
+        case .string: return 0
+        case .vector(let v): return v.count
+        case .matrix(let m): return m.reduce(0) { $0 + $1.points.count }
+        }
+    }
+
+    /// The first `limit` series of a vector or matrix, and whether any were cut (the API's `limit`).
+    public func truncated(to limit: Int) -> (QueryValue, Bool) {
+        switch self {
+        case .vector(let v) where v.count > limit: return (.vector(Array(v.prefix(limit))), true)
+        case .matrix(let m) where m.count > limit: return (.matrix(Array(m.prefix(limit))), true)
+        default: return (self, false)
+        }
+    }
 }
 
 /// A warning or info note about a query, rendered as Prometheus does
@@ -90,6 +109,28 @@ public struct QueryResult: Sendable {
     public var warnings: [Annotation] { annotations.filter { $0.kind == .warning } }
     /// Only the infos.
     public var infos: [Annotation] { annotations.filter { $0.kind == .info } }
+    /// What the query read and held, for the API's `stats` parameter.
+    public var stats = QueryStatistics()
+}
+
+/// Prometheus's query statistics (`util/stats`): sample counts from the engine, timings from
+/// the runner. Rendered by the API only when a request asks for `stats`.
+public struct QueryStatistics: Sendable {
+    /// Samples read from storage, summed over steps (`totalQueryableSamples`).
+    public var totalQueryableSamples: Int64 = 0
+    /// The most samples held at once (`peakSamples`).
+    public var peakSamples = 0
+    /// Seconds waiting for a `--query.max-concurrency` slot (`execQueueTime`).
+    public var execQueueTime: Double = 0
+    /// Seconds selecting and reading series (`queryPreparationTime`).
+    public var queryPreparationTime: Double = 0
+    /// Seconds evaluating (`innerEvalTime`).
+    public var innerEvalTime: Double = 0
+    /// Seconds from start to end of the query (`execTotalTime`).
+    public var execTotalTime: Double = 0
+
+    /// Creates empty statistics.
+    public init() {}
 }
 
 /// A failed query: parse errors, evaluation errors, limits, timeouts.

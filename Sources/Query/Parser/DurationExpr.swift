@@ -2,8 +2,8 @@ import Foundation
 
 /// An experimental duration expression (`[5m+1m]`, `offset (2*1m)`, `[step()]`), in seconds.
 public indirect enum DurationExpr: Sendable, CustomStringConvertible {
-    /// A number or duration literal, in seconds.
-    case literal(Double)
+    /// A number or duration literal (`isDuration`: written as `5m`), in seconds.
+    case literal(Double, isDuration: Bool)
     /// `step()`: the range query's step.
     case step
     /// `range()`: the range query's end minus start.
@@ -30,7 +30,7 @@ public indirect enum DurationExpr: Sendable, CustomStringConvertible {
     /// The value in seconds, given the query's step and range in seconds.
     public func evaluate(step: Double, range: Double) -> Double {
         switch self {
-        case .literal(let v): return v
+        case .literal(let v, _): return v
         case .step: return step
         case .range: return range
         case .negate(let e): return -e.evaluate(step: step, range: range)
@@ -60,9 +60,8 @@ public indirect enum DurationExpr: Sendable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .literal(let v):
-            let ms = Int64((v * 1000).rounded())
-            return ms < 0 ? "-" + formatDuration(-ms) : formatDuration(ms)
+        case .literal(let v, let isDuration):
+            return NumberLiteral(value: v, isDuration: isDuration, position: PositionRange(start: 0, end: 0)).description
         case .step: return "step()"
         case .range: return "range()"
         case .negate(let e): return "-\(e)"
@@ -80,10 +79,10 @@ extension Parser {
         while let op = currentBinaryOp(), [.add, .sub, .mul, .div, .mod, .pow].contains(op), op.precedence >= minPrecedence {
             let opTok = advance()
             let rhs = try parseDurationExpr(minPrecedence: op == .pow ? op.precedence : op.precedence + 1)
-            if op == .div, case .literal(0) = rhs {
+            if op == .div, case .literal(0, _) = rhs {
                 throw ParseError(position: opTok.start, message: "division by zero")
             }
-            if op == .mod, case .literal(0) = rhs {
+            if op == .mod, case .literal(0, _) = rhs {
                 throw ParseError(position: opTok.start, message: "modulo by zero")
             }
             lhs = .binary(op, lhs, rhs)
@@ -106,10 +105,10 @@ extension Parser {
         case .number:
             _ = advance()
             guard let v = parseNumber(t.text) else { throw unexpected("duration") }
-            return .literal(v)
+            return .literal(v, isDuration: false)
         case .duration:
             _ = advance()
-            return .literal(Double(parseDuration(t.text) ?? 0) / 1000)
+            return .literal(Double(parseDuration(t.text) ?? 0) / 1000, isDuration: true)
         case .leftParen:
             _ = advance()
             let e = try parseDurationExpr()
