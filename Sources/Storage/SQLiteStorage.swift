@@ -102,6 +102,23 @@ public final class SQLiteStorage: Storage, Sendable {
         }
     }
 
+    /// Without matchers, the names come from the writer's in-memory index in one hop (no read
+    /// transaction); like the querier's answer, every series of the head counts.
+    public func labelNames(matchers: [Matcher], mint: Timestamp, maxt: Timestamp) async throws -> [String] {
+        if matchers.isEmpty, let writer { return try await writer.labelNames() }
+        let q = try await querier(mint: mint, maxt: maxt)
+        defer { Task { await q.close() } }
+        return try await q.labelNames(matchers: matchers)
+    }
+
+    /// Without matchers, the values come from the writer's in-memory index in one hop.
+    public func labelValues(name: String, matchers: [Matcher], mint: Timestamp, maxt: Timestamp) async throws -> [String] {
+        if matchers.isEmpty, let writer { return try await writer.labelValues(name: name) }
+        let q = try await querier(mint: mint, maxt: maxt)
+        defer { Task { await q.close() } }
+        return try await q.labelValues(name: name, matchers: matchers)
+    }
+
     /// Stops background maintenance, checkpoints the head (unless disabled in the options)
     /// and closes the file. Idempotent.
     public func close() async throws {

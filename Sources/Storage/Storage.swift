@@ -80,6 +80,39 @@ extension Querier {
 public protocol Queryable: Sendable {
     /// A querier over samples with `mint <= t <= maxt`.
     func querier(mint: Timestamp, maxt: Timestamp) async throws -> any Querier
+    /// `Querier.labelNames` over [mint, maxt]; a storage that can answer from memory skips
+    /// the snapshot (the labels API's hot path).
+    func labelNames(matchers: [Matcher], mint: Timestamp, maxt: Timestamp) async throws -> [String]
+    /// `Querier.labelValues` over [mint, maxt], with the same shortcut.
+    func labelValues(name: String, matchers: [Matcher], mint: Timestamp, maxt: Timestamp) async throws -> [String]
+}
+
+extension Queryable {
+    /// Default: through a querier.
+    public func labelNames(matchers: [Matcher], mint: Timestamp, maxt: Timestamp) async throws -> [String] {
+        let q = try await querier(mint: mint, maxt: maxt)
+        do {
+            let names = try await q.labelNames(matchers: matchers)
+            await q.close()
+            return names
+        } catch {
+            await q.close()
+            throw error
+        }
+    }
+
+    /// Default: through a querier.
+    public func labelValues(name: String, matchers: [Matcher], mint: Timestamp, maxt: Timestamp) async throws -> [String] {
+        let q = try await querier(mint: mint, maxt: maxt)
+        do {
+            let values = try await q.labelValues(name: name, matchers: matchers)
+            await q.close()
+            return values
+        } catch {
+            await q.close()
+            throw error
+        }
+    }
 }
 
 /// A whole time-series store: writes, reads and a lifecycle (Prometheus's `storage.Storage`).

@@ -44,16 +44,20 @@ extension QueryAPI {
 
     /// `GET|POST /api/v1/labels`: `match[]` (optional), `start`, `end`, `limit`.
     public func labelNames(_ p: APIParams) async -> APIResult {
-        await stringList(p) { q, matchers in try await q.labelNames(matchers: matchers) }
+        await stringList(p) { storage, matchers, mint, maxt in try await storage.labelNames(matchers: matchers, mint: mint, maxt: maxt) }
     }
 
     /// `GET|POST /api/v1/label/<name>/values`: `match[]` (optional), `start`, `end`, `limit`.
     public func labelValues(name: String, _ p: APIParams) async -> APIResult {
         guard !name.isEmpty else { return .failure(.badData, "invalid label name: \(quotedGo(name))") }
-        return await stringList(p) { q, matchers in try await q.labelValues(name: name, matchers: matchers) }
+        return await stringList(p) { storage, matchers, mint, maxt in
+            try await storage.labelValues(name: name, matchers: matchers, mint: mint, maxt: maxt)
+        }
     }
 
-    private func stringList(_ p: APIParams, _ read: @Sendable (any Querier, [Matcher]) async throws -> [String]) async -> APIResult {
+    private func stringList(
+        _ p: APIParams, _ read: @Sendable (any Queryable, [Matcher], Timestamp, Timestamp) async throws -> [String]
+    ) async -> APIResult {
         let common: Common
         switch parseCommon(p, sets: p.values("match[]")) {
         case .success(let c): common = c
@@ -61,13 +65,11 @@ extension QueryAPI {
         }
         var names: [String]
         do {
-            let q = try await queryable.querier(mint: common.start, maxt: common.end)
-            defer { Task { await q.close() } }
             if common.matcherSets.count <= 1 {
-                names = try await read(q, common.matcherSets.first ?? [])
+                names = try await read(queryable, common.matcherSets.first ?? [], common.start, common.end)
             } else {
                 var union: Set<String> = []
-                for m in common.matcherSets { union.formUnion(try await read(q, m)) }
+                for m in common.matcherSets { union.formUnion(try await read(queryable, m, common.start, common.end)) }
                 names = union.sorted()
             }
         } catch {

@@ -12,6 +12,12 @@ extension SelectionPlan {
             for s in selections {
                 let set = try await querier.select(matchers: s.matchers)
                 var expected = 0
+                if s.latestOnly {
+                    out[s.matchers] = set.series.compactMap { series in
+                        series.latestSample(mint: s.mint, maxt: s.maxt).map { StoredSeries(labels: series.labels, samples: [$0]) }
+                    }
+                    continue
+                }
                 out[s.matchers] = set.series.compactMap { series in
                     // Each matcher set gets only its own range of the shared snapshot. Series of
                     // one selection mostly have alike sample counts: size for the previous one.

@@ -10,6 +10,9 @@ public struct SelectionPlan: Sendable {
         public var matchers: [Matcher]
         public var mint: Timestamp
         public var maxt: Timestamp
+        /// Set when every use is an instant selector evaluated at the one time `maxt` (an
+        /// instant query without subqueries or ranges): only the newest sample is needed.
+        public var latestOnly = false
     }
 
     public private(set) var selections: [Selection] = []
@@ -74,13 +77,16 @@ public struct SelectionPlan: Sendable {
         if let at = vs.at { start = c.resolve(at); end = start }
         let offset = c.ms(vs.offsetExpr, vs.offset) + (vs.at == nil ? p.offset : 0)
         let subRange = vs.at == nil ? p.range : 0
+        let singleInstant = range == 0 && subRange == 0 && start == end && !vs.smoothed
         start -= subRange + (range > 0 ? range : c.lookback) + offset
         end -= offset
         if let i = selections.firstIndex(where: { $0.matchers == vs.matchers }) {
+            let sameInstant = selections[i].latestOnly && singleInstant && selections[i].maxt == end && selections[i].mint == start
             selections[i].mint = min(selections[i].mint, start)
             selections[i].maxt = max(selections[i].maxt, end)
+            selections[i].latestOnly = sameInstant
         } else {
-            selections.append(Selection(matchers: vs.matchers, mint: start, maxt: end))
+            selections.append(Selection(matchers: vs.matchers, mint: start, maxt: end, latestOnly: singleInstant))
         }
     }
 }

@@ -109,9 +109,21 @@ struct BitReader {
     /// Bits consumed since the start of the byte array.
     var bitPosition: Int { position * 8 - valid }
 
+    /// Tops the buffer up to at least 57 valid bits (fewer only at the end of the data): eight
+    /// bytes in one unaligned big-endian load when that many remain, else byte by byte.
     @inline(__always)
     private mutating func refill() {
         bytes.withUnsafeBufferPointer { p in
+            if position &+ 8 <= p.count {
+                let word = UInt64(bigEndian: UnsafeRawPointer(p.baseAddress! + position).loadUnaligned(as: UInt64.self))
+                let take = (64 &- valid) >> 3
+                buffer |= word &>> UInt64(valid)
+                valid &+= take &* 8
+                position &+= take
+                // Keep only the whole bytes taken; the rest of the word is read again next time.
+                if valid < 64 { buffer &= ~(UInt64.max &>> UInt64(valid)) }
+                return
+            }
             while valid <= 56, position < p.count {
                 buffer |= UInt64(p[position]) &<< UInt64(56 - valid)
                 position += 1
@@ -123,11 +135,8 @@ struct BitReader {
     /// Reads `n` bits (0...64) as the low bits of the result.
     @inline(__always)
     mutating func read(bits n: Int) -> UInt64 {
+        if n > 56 { return readWide(bits: n) }
         if n == 0 { return 0 }
-        if n > 56 {
-            let hi = read(bits: n - 32)
-            return (hi &<< 32) | read(bits: 32)
-        }
         if valid < n {
             refill()
             if valid < n {
@@ -139,6 +148,13 @@ struct BitReader {
         buffer = buffer &<< UInt64(n)
         valid -= n
         return r
+    }
+
+    /// More than 56 bits (a raw 64-bit value): two reads, kept out of line so `read` inlines.
+    @inline(never)
+    private mutating func readWide(bits n: Int) -> UInt64 {
+        let hi = read(bits: n - 32)
+        return (hi &<< 32) | read(bits: 32)
     }
 
     @inline(__always)

@@ -48,6 +48,29 @@ public struct Series: Sendable {
     /// An iterator over (t, v) in time order.
     public func makeIterator() -> SeriesIterator { SeriesIterator(self) }
 
+    /// The newest sample with `mint <= t <= maxt`: what an instant selector reads. Walks the
+    /// chunks newest first and decodes only those that can hold it (a query at one instant over
+    /// a 5 m lookback then decodes one chunk per series, not five minutes of them).
+    public func latestSample(mint: Timestamp, maxt: Timestamp) -> Sample? {
+        let lo = Swift.max(mint, self.mint), hi = Swift.min(maxt, self.maxt)
+        guard lo <= hi else { return nil }
+        guard merged.isEmpty, !chunks.isEmpty else {
+            var it = makeIterator()
+            var best: Sample?
+            while let p = it.next(), p.t <= hi { if p.t >= lo { best = p } }
+            return best
+        }
+        for c in chunks.reversed() {
+            if c.mint > hi { continue }
+            if c.maxt < lo { return nil }
+            var it = ChunkIterator(bytes: c.bytes)
+            var best: Sample?
+            while let p = it.next(), p.t <= hi { if p.t >= lo { best = p } }
+            if let best { return best }
+        }
+        return nil
+    }
+
     /// All samples, decoded (convenience for small results and tests).
     public func allSamples() -> [Sample] {
         var it = makeIterator()

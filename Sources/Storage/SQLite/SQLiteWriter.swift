@@ -255,6 +255,18 @@ actor SQLiteWriter {
         return head
     }
 
+    /// Every label name of the head, sorted.
+    func labelNames() throws -> [String] {
+        guard db != nil else { throw StorageError.closed() }
+        return head.postings.labelNames
+    }
+
+    /// Every value of label `name` in the head, sorted.
+    func labelValues(name: String) throws -> [String] {
+        guard db != nil else { throw StorageError.closed() }
+        return head.postings.values(of: name)
+    }
+
     /// Writes what is still only in memory (when configured) and closes the connection.
     func close() throws {
         guard let db else { return }
