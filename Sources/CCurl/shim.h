@@ -21,6 +21,9 @@ static inline CURLcode lantern_curl_get_long(CURL *h, CURLINFO i, long *out) { r
 static inline CURLcode lantern_curl_get_private(CURL *h, void **out) { return curl_easy_getinfo(h, CURLINFO_PRIVATE, out); }
 static inline CURLcode lantern_curl_set_private(CURL *h, void *p) { return curl_easy_setopt(h, CURLOPT_PRIVATE, p); }
 
+/* curl_multi_setopt is variadic too. */
+static inline CURLMcode lantern_curl_multi_set_long(CURLM *m, CURLMoption o, long v) { return curl_multi_setopt(m, o, v); }
+
 /* CURLMsg.data is a union; Swift reads it through this accessor. */
 static inline CURLcode lantern_curl_msg_result(CURLMsg *m) { return m->data.result; }
 #endif

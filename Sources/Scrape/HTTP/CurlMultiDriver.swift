@@ -25,9 +25,20 @@ public final class CurlMultiDriver: Sendable {
     public init() {
         curl_global_init(Int(CURL_GLOBAL_DEFAULT))
         multi = SendableMulti(handle: curl_multi_init())
+        // Keep one idle keep-alive connection per target, as Prometheus's HTTP client does.
+        // libcurl's default cache holds 4 × the handles added at a time (a few, since scrapes
+        // are spread over the interval), so most scrapes opened a new connection.
+        _ = lantern_curl_multi_set_long(multi.handle, CURLMOPT_MAXCONNECTS, Self.connectionCacheSize())
         let thread = Thread { [self] in self.loop() }
         thread.name = "lantern.curl"
         thread.start()
+    }
+
+    /// Half the open-file limit (the rest is for the database, clients and discovery), at most 65,536.
+    static func connectionCacheSize() -> Int {
+        var limit = rlimit()
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return 1024 }
+        return Int(min(UInt64(65_536), max(UInt64(64), UInt64(limit.rlim_cur) / 2)))
     }
 
     /// Performs one transfer.
