@@ -77,6 +77,23 @@ import Model
         try await s.close()
     }
 
+    @Test func batchChecksHoldAcrossManySeries() async throws {
+        let dir = TempDir()
+        let s = try await openStore(dir)
+        var app = s.appender()
+        var refs: [SeriesRef] = []
+        for i in 0..<2_000 {
+            refs.append(try app.append(nil, Labels(("__name__", "m"), ("i", String(i))), at: 1000, value: Double(i)))
+        }
+        for (i, ref) in refs.enumerated() {
+            _ = try app.append(ref, Labels(("__name__", "m"), ("i", String(i))), at: 2000, value: Double(i))
+            #expect(throws: AppendError.outOfOrder) { _ = try app.append(ref, Labels(("__name__", "m"), ("i", String(i))), at: 1500, value: 0) }
+        }
+        try await app.commit()
+        #expect(try await readAll(s, []).count == 2_000)
+        try await s.close()
+    }
+
     @Test func nanDuplicatesCompareByBits() async throws {
         let dir = TempDir()
         let s = try await openStore(dir)

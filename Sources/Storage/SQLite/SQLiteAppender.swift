@@ -8,7 +8,7 @@ struct SQLiteAppender: Appender {
     private let storage: SQLiteStorage
     private var batch = AppendBatch()
     /// Newest time and bits per series appended in this batch.
-    private var pending: [UInt64: (t: Int64, bits: UInt64)] = [:]
+    private var pending = PendingSamples()
 
     init(storage: SQLiteStorage) {
         self.storage = storage
@@ -31,7 +31,7 @@ struct SQLiteAppender: Appender {
             }
             (r, last) = index.refOrCreate(labels)
         }
-        if let p = pending[r] { last = SeriesIndex.Last(t: p.t, bits: p.bits, hasSample: true) }
+        if let p = pending.last(r) { last = SeriesIndex.Last(t: p.t, bits: p.bits, hasSample: true) }
         let bits = value.bitPattern
         if last.hasSample {
             if t < last.t {
@@ -44,7 +44,7 @@ struct SQLiteAppender: Appender {
                 throw AppendError(.duplicateSampleForTimestamp, labels: labels, timestamp: t)
             }
         }
-        pending[r] = (t, bits)
+        pending.set(r, t: t, bits: bits)
         batch.append(r, t, bits)
         return SeriesRef(r)
     }
