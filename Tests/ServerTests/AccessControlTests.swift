@@ -45,7 +45,7 @@ struct AccessControlTests {
             #expect(denied.headers.lowercased().contains("www-authenticate: basic"), "\(path)")
         }
         // Lifecycle and admin endpoints answer 401 before saying they are disabled.
-        for path in ["/-/reload", "/api/v1/admin/tsdb/snapshot", "/nope"] {
+        for path in ["/-/reload", "/-/quit", "/api/v1/admin/tsdb/snapshot", "/api/v1/read", "/nope"] {
             #expect(try await CurlCLI.run(base + path, cert + ["-X", "POST"]).status == 401, "\(path)")
         }
         #expect(try await CurlCLI.run(base + "/metrics", cert).status == 401)
@@ -69,7 +69,9 @@ struct AccessControlTests {
     @Test func tlsWithoutClientCertificatesAndOptionalOnes() async throws {
         let dir = try makeTemporaryDirectory()
         let pki = try TestPKI(in: dir)
-        for (auth, strangerPasses) in [("NoClientCert", true), ("VerifyClientCertIfGiven", false), ("RequireAnyClientCert", true)] {
+        for (auth, strangerPasses) in [
+            ("NoClientCert", true), ("RequestClientCert", true), ("VerifyClientCertIfGiven", false), ("RequireAnyClientCert", true),
+        ] {
             let ca = auth == "NoClientCert" ? "" : "\n  client_ca_file: ca.pem"
             try """
             tls_server_config:
@@ -118,6 +120,37 @@ struct AccessControlTests {
         let check = try LanternProcess(["check", "web-config", "good.yml"], directory: dir, captureStdout: true)
         #expect(await check.waitForExit() == 0)
         #expect(check.stdoutText.contains("good.yml SUCCESS"))
+    }
+
+    /// Same accept/reject verdicts as `promtool check web-config` (Debian's Prometheus), where installed.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/promtool")))
+    func webConfigVerdictsMatchPromtool() async throws {
+        let dir = try makeTemporaryDirectory()
+        _ = try TestPKI(in: dir)
+        let tls = "tls_server_config:\n  cert_file: server.pem\n  key_file: server.key\n"
+        let cases = [
+            "basic_auth_users:\n  alice: \(Self.hash)\n",
+            tls + "  client_auth_type: RequireAndVerifyClientCert\n  client_ca_file: ca.pem\n",
+            tls + "  min_version: TLS13\n",
+            tls + "http_server_config:\n  headers:\n    X-Content-Type-Options: nosniff\n",
+            "basic_auth_users:\n  bob: plain\n",
+            "tls_server_config:\n  cert_file: server.pem\n",
+            tls + "  bogus: 1\n",
+            tls + "  client_auth_type: Sometimes\n",
+            tls + "  client_ca_file: ca.pem\n",
+            tls + "  min_version: TLS14\n",
+            tls + "  cipher_suites: [TLS_FOO]\n",
+            "http_server_config:\n  headers:\n    Server: lantern\n",
+            "http_server_config:\n  headers:\n    X-Frame-Options: allow\n",
+            "basic_auth: {}\n",
+        ]
+        for yaml in cases {
+            try yaml.write(to: dir.appendingPathComponent("web.yml"), atomically: true, encoding: .utf8)
+            let ours = try LanternProcess(["check", "web-config", "web.yml"], directory: dir, captureStdout: true)
+            let theirs = try LanternProcess(["check", "web-config", "web.yml"], directory: dir, executable: URL(fileURLWithPath: "/usr/bin/promtool"))
+            let (a, b) = (await ours.waitForExit(), await theirs.waitForExit())
+            #expect(a == b, "\(yaml)lantern: \(ours.stdoutText)promtool: \(theirs.logText)")
+        }
     }
 
     @Test func bcryptVerificationAndCache() async throws {
