@@ -16,7 +16,8 @@ struct SecretLeakTests {
         "S3CRET-password-file-content", "S3CRET-credentials-file-content", "S3CRET-bearer-token-file-content",
         "S3CRET-http-header-secret", "S3CRET-kubernetes-password", "S3CRET-kubernetes-bearer",
         "S3CRET-remote-write-password", "S3CRET-remote-write-bearer", "S3CRET-remote-read-password",
-        "S3CRET-bad-reload-password", webPassword, webHash,
+        "S3CRET-bad-reload-password", "S3CRET-inline-tls-key", "S3CRET-key-file-content", "S3CRET-proxy-connect-header",
+        "S3CRET-header-file-content", "S3CRET-self-scrape-password", webPassword, webHash,
     ]
 
     @Test func noSecretInAnyEndpointOrTheLog() async throws {
@@ -27,7 +28,10 @@ struct SecretLeakTests {
         try write("password.txt", "S3CRET-password-file-content\n")
         try write("credentials.txt", "S3CRET-credentials-file-content\n")
         try write("token.txt", "S3CRET-bearer-token-file-content\n")
+        try write("key.pem", "-----BEGIN PRIVATE KEY-----\nS3CRET-key-file-content\n-----END PRIVATE KEY-----\n")
+        try write("header.txt", "S3CRET-header-file-content\n")
         try write("web.yml", "basic_auth_users:\n  alice: \(Self.webHash)\n")
+        let listen = try freePort()
         let config = """
             global:
               scrape_interval: 1s
@@ -54,6 +58,22 @@ struct SecretLeakTests {
               - job_name: header
                 http_headers: {X-Api-Key: {secrets: [S3CRET-http-header-secret]}}
                 static_configs: [{targets: ['127.0.0.1:1']}]
+              - job_name: inline-tls-key
+                scheme: https
+                tls_config: {cert: "-----BEGIN CERTIFICATE-----\\nMIIB\\n-----END CERTIFICATE-----\\n", key: "-----BEGIN PRIVATE KEY-----\\nS3CRET-inline-tls-key\\n-----END PRIVATE KEY-----\\n"}
+                static_configs: [{targets: ['127.0.0.1:1']}]
+              - job_name: tls-key-file
+                scheme: https
+                tls_config: {cert: "-----BEGIN CERTIFICATE-----\\nMIIB\\n-----END CERTIFICATE-----\\n", key_file: key.pem}
+                static_configs: [{targets: ['127.0.0.1:1']}]
+              - job_name: proxy
+                proxy_url: http://127.0.0.1:1
+                proxy_connect_header: {Proxy-Authorization: [S3CRET-proxy-connect-header]}
+                http_headers: {X-Token: {files: [header.txt]}}
+                static_configs: [{targets: ['127.0.0.1:2']}]
+              - job_name: self-wrong-password
+                basic_auth: {username: alice, password: S3CRET-self-scrape-password}
+                static_configs: [{targets: ['127.0.0.1:\(listen)']}]
               - job_name: kubernetes
                 kubernetes_sd_configs:
                   - role: pod
@@ -73,7 +93,7 @@ struct SecretLeakTests {
             """
         try write("prometheus.yml", config)
         let lantern = try LanternProcess([
-            "serve", "--config.file=prometheus.yml", "--web.listen-address=127.0.0.1:0", "--storage.path=data",
+            "serve", "--config.file=prometheus.yml", "--web.listen-address=127.0.0.1:\(listen)", "--storage.path=data",
             "--web.config.file=web.yml", "--web.enable-lifecycle", "--log.level=debug",
         ], directory: dir)
         let port = try #require(await lantern.waitForPort(), "log:\n\(lantern.logText)")
@@ -83,9 +103,11 @@ struct SecretLeakTests {
         // Wait until every scrape job has failed at least once.
         let failed = await eventually(timeout: .seconds(30)) {
             let r = try? await CurlCLI.run(base + "/api/v1/targets", auth)
-            return (r?.body.components(separatedBy: "\"health\":\"down\"").count ?? 0) - 1 >= 7
+            return (r?.body.components(separatedBy: "\"health\":\"down\"").count ?? 0) - 1 >= 11
         }
         #expect(failed)
+        let targets = try await CurlCLI.run(base + "/api/v1/targets", auth)
+        #expect(targets.body.contains("401"), "the self-scrape with a wrong password is refused: \(targets.body)")
 
         // A reload that fails: the bad file carries a secret next to the error.
         let broken = """
