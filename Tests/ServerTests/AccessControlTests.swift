@@ -49,6 +49,8 @@ struct AccessControlTests {
             #expect(try await CurlCLI.run(base + path, cert + ["-X", "POST"]).status == 401, "\(path)")
         }
         #expect(try await CurlCLI.run(base + "/metrics", cert).status == 401)
+        let missing = try await CurlCLI.run(base + "/nope", cert + ["-u", "alice:right-password"])
+        #expect(missing.status == 404 && missing.headers.lowercased().contains("x-frame-options: deny"))
         #expect(try await CurlCLI.run(base + "/metrics", cert + ["-u", "mallory:right-password"]).status == 401)
         // The cached verification still accepts, and still rejects other passwords.
         #expect(try await CurlCLI.run(base + "/-/healthy", cert + ["-u", "alice:right-password"]).status == 200)

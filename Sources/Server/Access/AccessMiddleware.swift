@@ -21,7 +21,13 @@ struct AccessMiddleware: RouterMiddleware {
                 return withHeaders(Self.unauthorized())
             }
         }
-        return withHeaders(try await next(request, context))
+        guard !headers.isEmpty else { return try await next(request, context) }
+        do {
+            return withHeaders(try await next(request, context))
+        } catch let error as any HTTPResponseError {
+            // 404s and other thrown HTTP errors carry the configured headers too.
+            return withHeaders(try error.response(from: request, context: context))
+        }
     }
 
     private func withHeaders(_ response: Response) -> Response {
