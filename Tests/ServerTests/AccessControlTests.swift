@@ -97,6 +97,24 @@ struct AccessControlTests {
         }
     }
 
+    @Test func rotatedCertificatesAreServedWithoutRestart() async throws {
+        let dir = try makeTemporaryDirectory()
+        let pki = try TestPKI(in: dir)
+        try "tls_server_config:\n  cert_file: server.pem\n  key_file: server.key\n"
+            .write(to: dir.appendingPathComponent("web.yml"), atomically: true, encoding: .utf8)
+        let lantern = try LanternProcess([
+            "serve", "--web.listen-address=127.0.0.1:0", "--storage.path=data", "--web.config.file=web.yml",
+        ], directory: dir)
+        let port = try #require(await lantern.waitForPort(), "log:\n\(lantern.logText)")
+        #expect(try pki.presentedSubject(port: port).contains("CN = 127.0.0.1"))
+        try pki.rotateServerCertificate(commonName: "rotated")
+        #expect(try pki.presentedSubject(port: port).contains("CN = rotated"))
+        #expect(try await CurlCLI.run("https://127.0.0.1:\(port)/-/healthy", ["--cacert", pki.ca]).status == 200)
+        lantern.signal(SIGTERM)
+        #expect(await lantern.waitForExit() == 0)
+        #expect(lantern.logText.contains("TLS certificate reloaded"))
+    }
+
     @Test func badWebConfigsStopTheServerNamingFileAndField() async throws {
         let dir = try makeTemporaryDirectory()
         let cases: [(String, [String])] = [

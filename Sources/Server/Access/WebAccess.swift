@@ -25,7 +25,7 @@ struct WebAccess {
         }
         var server = HTTPServerBuilder.http1()
         if let tls = config.tlsServerConfig, tls.isEnabled {
-            let configuration = try WebServerTLS.configuration(tls, source: path)
+            let configuration = try WebServerTLS.configuration(tls, source: path, logger: logger)
             do {
                 server = try .tls(.http1(), configuration: configuration)
             } catch {

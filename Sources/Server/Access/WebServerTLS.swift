@@ -1,4 +1,5 @@
 import Config
+import Logging
 import HummingbirdTLS
 import NIOCore
 import NIOSSL
@@ -14,7 +15,7 @@ import NIOSSL
 enum WebServerTLS {
     /// - Parameter source: the web configuration file, for error messages.
     /// - Throws: `ServerError` naming the file, the field and the certificate path that failed to load.
-    static func configuration(_ tls: TLSServerConfig, source: String) throws(ServerError) -> TLSChannelConfiguration {
+    static func configuration(_ tls: TLSServerConfig, source: String, logger: Logger) throws(ServerError) -> TLSChannelConfiguration {
         func load<T>(_ field: String, _ path: String, _ body: () throws -> T) throws(ServerError) -> T {
             do { return try body() } catch {
                 throw ServerError.webConfig("\(source): tls_server_config.\(field): cannot load \(path): \(error)")
@@ -23,6 +24,9 @@ enum WebServerTLS {
         let chain = try load("cert_file", tls.certFile) { try NIOSSLCertificate.fromPEMFile(tls.certFile) }
         let key = try load("key_file", tls.keyFile) { try NIOSSLPrivateKey(file: tls.keyFile, format: .pem) }
         var config = TLSConfiguration.makeServerConfiguration(certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key))
+        // Rotation: each handshake takes the current files (reloaded when they change).
+        let reloader = ServerCertificateReloader(certFile: tls.certFile, keyFile: tls.keyFile, chain: chain, key: key, logger: logger)
+        config.sslContextCallback = { _, promise in promise.succeed(reloader.current()) }
         config.minimumTLSVersion = version(tls.minVersion) ?? .tlsv12
         config.maximumTLSVersion = version(tls.maxVersion)
         if !tls.cipherSuites.isEmpty {

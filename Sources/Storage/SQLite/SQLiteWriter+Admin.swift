@@ -1,4 +1,4 @@
-public import Model
+import Model
 
 /// The admin API's storage operations (`/api/v1/admin/tsdb/*`), on the writer actor so the
 /// one write connection stays the only writer and a snapshot sees a committed state.

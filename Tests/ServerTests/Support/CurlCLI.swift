@@ -61,15 +61,39 @@ struct TestPKI {
             "openssl req -newkey rsa:2048 -nodes -keyout stranger.key -out stranger.csr -subj /CN=stranger",
             "openssl x509 -req -in stranger.csr -CA other-ca.pem -CAkey other-ca.key -CAcreateserial -out stranger.pem -days 1",
         ] {
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: "/bin/sh")
-            p.arguments = ["-c", cmd]
-            p.currentDirectoryURL = directory
-            p.standardOutput = FileHandle.nullDevice
-            p.standardError = FileHandle.nullDevice
-            try p.run()
-            p.waitUntilExit()
-            guard p.terminationStatus == 0 else { throw CocoaError(.fileWriteUnknown, userInfo: ["command": cmd]) }
+            _ = try Self.shell(cmd, in: directory)
         }
+    }
+
+    /// Replaces server.pem/server.key with a new pair for 127.0.0.1 signed by the same CA.
+    func rotateServerCertificate(commonName: String) throws {
+        for cmd in [
+            "openssl req -newkey rsa:2048 -nodes -keyout new.key -out new.csr -subj /CN=\(commonName)",
+            "openssl x509 -req -in new.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out new.pem -days 1 -extfile san.ext",
+            "mv new.key server.key && mv new.pem server.pem",
+        ] {
+            _ = try Self.shell(cmd, in: directory)
+        }
+    }
+
+    /// The subject of the certificate the server on `port` presents.
+    func presentedSubject(port: Int) throws -> String {
+        try Self.shell("openssl s_client -connect 127.0.0.1:\(port) </dev/null 2>/dev/null | openssl x509 -noout -subject", in: directory)
+    }
+
+    /// Runs `command` with /bin/sh in `directory`; returns stdout, throws on a non-zero exit.
+    static func shell(_ command: String, in directory: URL) throws -> String {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/bin/sh")
+        p.arguments = ["-c", command]
+        p.currentDirectoryURL = directory
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        guard p.terminationStatus == 0 else { throw CocoaError(.fileWriteUnknown, userInfo: ["command": command]) }
+        return String(decoding: data, as: UTF8.self)
     }
 }
