@@ -2,8 +2,8 @@
 SHELL := /bin/bash
 # Build and run need the C libraries; the tests also need Debian's Prometheus 2.42 and promtool
 # as real peers (remote read/write, federation, promtool interop, differential queries).
-BUILD_PACKAGES := libsqlite3-dev libcurl4-openssl-dev zlib1g-dev libsnappy-dev
-TEST_PACKAGES := $(BUILD_PACKAGES) prometheus
+BUILD_PACKAGES := libsqlite3-dev libcurl4-openssl-dev zlib1g-dev libsnappy-dev libcrypt-dev
+TEST_PACKAGES := $(BUILD_PACKAGES) prometheus openssl curl
 APT_PACKAGES ?= $(BUILD_PACKAGES)
 SWIFT ?= swift
 export PATH := $(PATH):/opt/swift/usr/bin

@@ -34,6 +34,8 @@ let package = Package(
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CSnappy", providers: [.apt(["libsnappy-dev"])]),
+        // libxcrypt: bcrypt verification for the web configuration's basic_auth_users.
+        .systemLibrary(name: "CCrypt", providers: [.apt(["libcrypt-dev"])]),
 
         // Prometheus's remote read/write protocol (prompb): generated messages + snappy framing.
         .target(
@@ -87,8 +89,10 @@ let package = Package(
         .target(
             name: "Server",
             dependencies: [
-                "Model", "Config", "Storage", "Discovery", "Scrape", "Query", "Prompb",
+                "Model", "Config", "Storage", "Discovery", "Scrape", "Query", "Prompb", "CCrypt",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -12,20 +12,24 @@ public enum ConfigLoader {
     /// - Returns: the validated configuration with every default applied.
     /// - Throws: `ConfigError` (`.io` when unreadable; otherwise what `parse` throws), naming the file.
     public static func load(path: String) throws(ConfigError) -> PrometheusConfig {
-        let text: String
+        let text = try readText(path: path)
+        let directory = (path as NSString).deletingLastPathComponent
+        return try parse(yaml: text, baseDirectory: directory.isEmpty ? "." : directory, source: path)
+    }
+
+    /// The UTF-8 text of `path`; shared with `WebConfigLoader`.
+    static func readText(path: String) throws(ConfigError) -> String {
         do {
             let data = try Data(contentsOf: URL(fileURLWithPath: path))
             guard let s = String(data: data, encoding: .utf8) else {
                 throw ConfigError(.io, "file is not valid UTF-8", file: path)
             }
-            text = s
+            return s
         } catch let e as ConfigError {
             throw e
         } catch {
             throw ConfigError(.io, "cannot read configuration file: \(error.localizedDescription)", file: path)
         }
-        let directory = (path as NSString).deletingLastPathComponent
-        return try parse(yaml: text, baseDirectory: directory.isEmpty ? "." : directory, source: path)
     }
 
     /// Parses configuration text.
@@ -55,7 +59,7 @@ public enum ConfigLoader {
         return config
     }
 
-    private static func located(_ error: ConfigError, _ index: NodeIndex?, _ source: String) -> ConfigError {
+    static func located(_ error: ConfigError, _ index: NodeIndex?, _ source: String) -> ConfigError {
         var e = error
         e.file = source
         if e.line == nil, let mark = index?.mark(for: e.keyPath) {
@@ -65,7 +69,7 @@ public enum ConfigLoader {
         return e
     }
 
-    private static func syntaxError(_ error: any Error, source: String) -> ConfigError {
+    static func syntaxError(_ error: any Error, source: String) -> ConfigError {
         guard let y = error as? YamlError else { return ConfigError(.syntax, "\(error)", file: source) }
         switch y {
         case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),

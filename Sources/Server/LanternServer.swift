@@ -1,4 +1,5 @@
 import Hummingbird
+import HummingbirdCore
 public import Logging
 import Model
 import NIOCore
@@ -24,6 +25,8 @@ public struct LanternServer: Sendable {
     /// - Throws: `ServerError` when the flags, the configuration or the storage are unusable at start.
     public func run(onListening: (@Sendable (Int) async -> Void)? = nil) async throws {
         let address = try ListenAddress(parsing: options.listenAddress)
+        // The web configuration first: a bad one stops the server before storage opens.
+        let access = try WebAccess.load(path: options.webConfigFile, logger: logger)
         let startTime = Double(Timestamp.now()) / 1000
         let registry = MetricsRegistry()
         await registry.register(ProcessMetrics(startTime: startTime))
@@ -36,6 +39,8 @@ public struct LanternServer: Sendable {
 
         let shutdown = ShutdownTrigger()
         let router = Router()
+        // Before every route and before gzip: authentication covers every endpoint.
+        if let middleware = access.middleware { router.add(middleware: middleware) }
         router.add(middleware: GzipMiddleware())
         LifecycleRoutes.add(
             to: router, registry: registry, readiness: readiness, lifecycleEnabled: options.enableLifecycle,
@@ -49,9 +54,11 @@ public struct LanternServer: Sendable {
         ExportAPI.add(to: router) { await core.openStorageHandle }
         RemoteReadAPI.add(to: router, externalLabels: { await core.externalLabels }) { await core.openStorageHandle }
         FederateAPI.add(to: router) { await core.openStorageHandle }
+        AdminAPI.add(to: router, enabled: options.enableAdminAPI, storagePath: options.storagePath) { await core.openStorageHandle }
         let logger = self.logger
         let app = Application(
             router: router,
+            server: access.server,
             configuration: .init(address: .hostname(address.host, port: address.port), serverName: nil),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? address.port

@@ -1,6 +1,6 @@
 /// Why the server could not start or act: the one error type of the Server module.
 public struct ServerError: Error, Sendable, CustomStringConvertible {
-    enum Code: Sendable { case invalidFlag, config, storage, listen }
+    enum Code: Sendable { case invalidFlag, config, storage, listen, webConfig }
     let code: Code
     public let message: String
 
@@ -12,6 +12,11 @@ public struct ServerError: Error, Sendable, CustomStringConvertible {
 
     static func config(_ message: String) -> ServerError {
         ServerError(code: .config, message: "error loading config: \(message)")
+    }
+
+    /// The `--web.config.file` is unusable; `message` names the file and the field.
+    static func webConfig(_ message: String) -> ServerError {
+        ServerError(code: .webConfig, message: "error loading web config: \(message)")
     }
 
     static func storage(_ message: String) -> ServerError {

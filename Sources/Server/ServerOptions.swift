@@ -12,6 +12,10 @@ public struct ServerOptions: Sendable {
     public var listenAddress: String = "127.0.0.1:9090"
     /// `--web.enable-lifecycle`: allow `/-/reload` and `/-/quit` over HTTP.
     public var enableLifecycle: Bool = false
+    /// `--web.config.file`: TLS, basic auth and headers for the HTTP server (exporter-toolkit format).
+    public var webConfigFile: String?
+    /// `--web.enable-admin-api`: allow `/api/v1/admin/tsdb/*` (delete series, snapshot).
+    public var enableAdminAPI: Bool = false
     /// `--query.lookback-delta` in milliseconds (Prometheus's default 5m).
     public var queryLookbackDelta: Int64 = 300_000
     /// `--query.max-samples` (default 50,000,000).

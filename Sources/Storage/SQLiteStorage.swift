@@ -145,6 +145,24 @@ public final class SQLiteStorage: Storage, Sendable {
         return try await writer.maintain()
     }
 
+    /// Writes a consistent copy of the database to `file` (which must not exist), for the
+    /// admin API's snapshot. `skipHead` leaves out samples not yet checkpointed into chunks.
+    /// - Throws: `StorageError` when read-only, closed, or the copy cannot be written.
+    public func snapshot(to file: String, skipHead: Bool) async throws {
+        guard let writer else { throw StorageError(.readOnly, "storage is read-only") }
+        try await writer.snapshot(to: file, skipHead: skipHead)
+    }
+
+    /// Deletes the samples in [mint, maxt] of the series matching any selector (each a list of
+    /// matchers that must all match), for the admin API's `delete_series`.
+    /// - Returns: how many series matched.
+    /// - Throws: `StorageError` when read-only, closed, or the rewrite fails (nothing is deleted then).
+    @discardableResult
+    public func deleteSeries(matching selectors: [[Matcher]], mint: Timestamp, maxt: Timestamp) async throws -> Int {
+        guard let writer else { throw StorageError(.readOnly, "storage is read-only") }
+        return try await writer.deleteSeries(selectors, mint: mint, maxt: maxt)
+    }
+
     /// Bytes of the database file in use (pages not on the free list).
     public func sizeInUse() async throws -> Int64 {
         guard let writer else { throw StorageError(.readOnly, "storage is read-only") }

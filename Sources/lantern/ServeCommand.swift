@@ -24,6 +24,12 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("web.listen-address"), help: "Address to listen on for the web interface and API.")
     var listenAddress: String = "127.0.0.1:9090"
 
+    @Option(name: .customLong("web.config.file"), help: "Path to a configuration that can enable TLS or authentication (Prometheus's web configuration format).")
+    var webConfigFile: String?
+
+    @Flag(name: .customLong("web.enable-admin-api"), help: "Enable API endpoints for admin control actions (delete series, snapshot).")
+    var enableAdminAPI = false
+
     @Flag(name: .customLong("web.enable-lifecycle"), help: "Enable shutdown and reload via HTTP request.")
     var enableLifecycle = false
 
@@ -61,6 +67,8 @@ struct ServeCommand: AsyncParsableCommand {
         options.retentionSize = try FlagValues.bytes(retentionSize, flag: "--storage.retention.size")
         options.listenAddress = listenAddress
         options.enableLifecycle = enableLifecycle
+        options.webConfigFile = webConfigFile
+        options.enableAdminAPI = enableAdminAPI
         options.queryLookbackDelta = try FlagValues.duration(queryLookbackDelta, flag: "--query.lookback-delta")
         options.queryTimeout = try FlagValues.duration(queryTimeout, flag: "--query.timeout")
         guard queryMaxSamples > 0 else { throw ValidationError("--query.max-samples must be positive") }
@@ -71,6 +79,7 @@ struct ServeCommand: AsyncParsableCommand {
             "config.file": configFile ?? "", "storage.path": storagePath,
             "storage.retention.time": retentionTime, "storage.retention.size": retentionSize,
             "web.listen-address": listenAddress, "web.enable-lifecycle": "\(enableLifecycle)",
+            "web.config.file": webConfigFile ?? "", "web.enable-admin-api": "\(enableAdminAPI)",
             "query.lookback-delta": queryLookbackDelta, "query.max-samples": "\(queryMaxSamples)",
             "query.timeout": queryTimeout, "query.max-concurrency": "\(queryMaxConcurrency)",
             "log.level": logLevel, "log.format": logFormat,

@@ -1,0 +1,47 @@
+import Config
+import HTTPTypes
+import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
+import Logging
+
+/// What `--web.config.file` makes of the HTTP server: the channel (plain or TLS) and the
+/// per-request middleware (basic auth, headers). Loaded once at start-up, as Prometheus does;
+/// a bad file stops the server with an error naming the file and field.
+struct WebAccess {
+    let server: HTTPServerBuilder
+    let middleware: AccessMiddleware?
+    let tls: Bool
+
+    /// - Parameter path: the web configuration file; nil serves plain HTTP without authentication.
+    /// - Throws: `ServerError` (`webConfig`) naming the file, the key path and line, or the certificate.
+    static func load(path: String?, logger: Logger) throws(ServerError) -> WebAccess {
+        guard let path else { return WebAccess(server: .http1(), middleware: nil, tls: false) }
+        let config: WebConfig
+        do {
+            config = try WebConfigLoader.load(path: path)
+        } catch {
+            throw ServerError.webConfig("\(error)")
+        }
+        var server = HTTPServerBuilder.http1()
+        if let tls = config.tlsServerConfig, tls.isEnabled {
+            let configuration = try WebServerTLS.configuration(tls, source: path, logger: logger)
+            do {
+                server = try .tls(.http1(), configuration: configuration)
+            } catch {
+                throw ServerError.webConfig("\(path): tls_server_config: \(error)")
+            }
+            logger.info("TLS is enabled.", metadata: ["http2": "false"])
+        } else {
+            logger.info("TLS is disabled.", metadata: ["http2": "false"])
+        }
+        var headers = HTTPFields()
+        for (name, value) in config.httpServerConfig.headers.sorted(by: { $0.key < $1.key }) {
+            if let field = HTTPField.Name(name) { headers[field] = value }
+        }
+        let users = config.basicAuthUsers.mapValues(\.value)
+        let middleware = users.isEmpty && headers.isEmpty
+            ? nil : AccessMiddleware(authenticator: users.isEmpty ? nil : BasicAuthenticator(users: users), headers: headers)
+        return WebAccess(server: server, middleware: middleware, tls: config.tlsEnabled)
+    }
+}
