@@ -1,9 +1,7 @@
 import Logging
 import NIOSSL
 import Synchronization
-#if canImport(Glibc)
-import Glibc
-#endif
+import Foundation
 
 /// Serves the current `cert_file`/`key_file`: when either file changes (size, mtime or inode),
 /// the next TLS handshake loads them again, so certificates rotate without a restart.
@@ -57,11 +55,14 @@ final class ServerCertificateReloader: Sendable {
     private static func stamp(_ files: String...) -> [Int64] {
         var out: [Int64] = []
         for file in files {
-            var st = stat()
-            if stat(file, &st) == 0 {
-                out += [Int64(st.st_size), Int64(st.st_mtim.tv_sec), Int64(st.st_mtim.tv_nsec), Int64(st.st_ino)]
+            // FileManager rather than `stat`: Glibc's `struct stat` is also vended by CDispatch,
+            // and which module owns it depends on the module build order (MemberImportVisibility).
+            if let a = try? FileManager.default.attributesOfItem(atPath: file) {
+                let mtime = (a[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
+                out += [(a[.size] as? NSNumber)?.int64Value ?? 0, Int64(mtime * 1e9),
+                        (a[.systemFileNumber] as? NSNumber)?.int64Value ?? 0]
             } else {
-                out += [0, 0, 0, 0]
+                out += [0, 0, 0]
             }
         }
         return out

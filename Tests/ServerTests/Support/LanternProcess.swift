@@ -6,6 +6,8 @@ final class LanternProcess: Sendable {
     let process: Process
     private let log = LinesBox()
     private let stdout = LinesBox()
+    /// Pipes still being read; `waitForExit` waits for them so the output is complete.
+    private let openReaders = OpenReaders()
 
     /// The `lantern` executable next to the test bundle (same build folder).
     static var binary: URL {
@@ -37,18 +39,20 @@ final class LanternProcess: Sendable {
             process.standardOutput = FileHandle.nullDevice
         }
         try process.run()
-        for (handle, box) in readers { Self.drain(handle, into: box) }
+        openReaders.count.withLock { $0 = readers.count }
+        for (handle, box) in readers { Self.drain(handle, into: box, done: openReaders) }
     }
 
     /// Reads a pipe to its end on a thread of its own. (`readabilityHandler`'s dispatch source
     /// crashed libdispatch's event loop once in CI when the pipe closed under it.)
-    private static func drain(_ handle: FileHandle, into box: LinesBox) {
+    private static func drain(_ handle: FileHandle, into box: LinesBox, done: OpenReaders) {
         let thread = Thread {
             while true {
                 let data = handle.availableData
                 if data.isEmpty { break }
                 box.append(String(decoding: data, as: UTF8.self))
             }
+            done.count.withLock { $0 -= 1 }
         }
         thread.start()
     }
@@ -86,10 +90,18 @@ final class LanternProcess: Sendable {
         let deadline = Date().addingTimeInterval(timeout)
         while process.isRunning, Date() < deadline { try? await Task.sleep(for: .milliseconds(50)) }
         if process.isRunning { kill(process.processIdentifier, SIGKILL); return nil }
+        // The pipes reach their end right after exit; read them to it before answering.
+        let drained = Date().addingTimeInterval(5)
+        while openReaders.count.withLock({ $0 }) > 0, Date() < drained { try? await Task.sleep(for: .milliseconds(10)) }
         return process.terminationStatus
     }
 
     deinit { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+}
+
+/// How many of a child's pipes are still open.
+final class OpenReaders: Sendable {
+    let count = Mutex(0)
 }
 
 /// A fresh temporary directory per test.
