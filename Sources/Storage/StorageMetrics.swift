@@ -35,6 +35,7 @@ final class StorageMetrics: Sendable {
     let walRecords = Atomic<Int>(0)
     let fileBytes = Atomic<Int>(0)
     let seriesCreated = Atomic<Int>(0)
+    let outOfSpace = Atomic<Int>(0)
 
     @inline(__always) static func add(_ a: borrowing Atomic<Int>, _ n: Int = 1) {
         a.wrappingAdd(n, ordering: .relaxed)
@@ -58,6 +59,7 @@ final class StorageMetrics: Sendable {
             m("lantern_tsdb_invalid_label_samples_total", "Samples rejected for invalid labels.", .counter, invalidLabels),
             m("lantern_tsdb_commits_total", "Committed appenders.", .counter, commits),
             m("lantern_tsdb_commit_failures_total", "Commits that failed and wrote nothing.", .counter, commitFailures),
+            m("lantern_tsdb_out_of_space", "1 while the last commit failed because the disk is full (samples are being dropped).", .gauge, outOfSpace),
             m("lantern_tsdb_rollbacks_total", "Rolled back appenders.", .counter, rollbacks),
             m("lantern_tsdb_chunks_written_total", "Chunks written to the chunks table (full and checkpointed partial).", .counter, chunksWritten),
             m("lantern_tsdb_checkpoints_total", "Completed head checkpoints (write-ahead records truncated).", .counter, checkpoints),

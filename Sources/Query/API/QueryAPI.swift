@@ -39,7 +39,7 @@ public struct QueryAPI: Sendable {
         }
         do {
             let result = try await runner.instant(p.value("query"), at: t, timeout: timeout)
-            return .success(QueryJSON.data(result.value, at: t), warnings: result.warnings.map(\.description), infos: result.infos.map(\.description))
+            return .success(QueryJSON.data(result.value, at: t), warnings: result.storageWarnings + result.warnings.map(\.description), infos: result.infos.map(\.description))
         } catch {
             return Self.apiError(error)
         }
@@ -71,7 +71,7 @@ public struct QueryAPI: Sendable {
         }
         do {
             let result = try await runner.range(text, start: start, end: end, step: step, timeout: timeout)
-            return .success(QueryJSON.data(result.value), warnings: result.warnings.map(\.description), infos: result.infos.map(\.description))
+            return .success(QueryJSON.data(result.value), warnings: result.storageWarnings + result.warnings.map(\.description), infos: result.infos.map(\.description))
         } catch {
             return Self.apiError(error)
         }

@@ -39,6 +39,7 @@ public struct QueryRunner: Sendable {
         do { expr = try parseExpr(query) } catch { throw QueryError(.parse, error.description) }
         await slots.acquire()
         defer { Task { await slots.release() } }
+        let started = ContinuousClock.now
         var engine = self.engine
         if let timeout { engine.options.timeout = min(timeout, engine.options.timeout) }
         let plan = SelectionPlan(expr, start: start, end: end, step: step, lookbackDelta: engine.options.lookbackDelta)
@@ -48,11 +49,18 @@ public struct QueryRunner: Sendable {
         } catch {
             throw QueryError(.storage, "\(error)")
         }
+        // The timeout covers the whole query, as Prometheus's context does: reading the
+        // series counts against it, and evaluation gets what is left.
+        let spent = ContinuousClock.now - started
+        guard spent < engine.options.timeout else { throw QueryError(.timeout, "query timed out in query execution") }
+        engine.options.timeout -= spent
         let finalEngine = engine
         let result: Result<QueryResult, QueryError> = await withCheckedContinuation { cont in
             DispatchQueue.global(qos: .userInitiated).async {
                 do throws(QueryError) {
-                    cont.resume(returning: .success(try evaluate(finalEngine, source)))
+                    var result = try evaluate(finalEngine, source)
+                    result.storageWarnings = source.storageWarnings
+                    cont.resume(returning: .success(result))
                 } catch {
                     cont.resume(returning: .failure(error))
                 }

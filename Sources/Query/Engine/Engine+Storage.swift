@@ -8,9 +8,11 @@ extension SelectionPlan {
         guard !selections.isEmpty else { return PrefetchedSeriesSource([:]) }
         let querier = try await queryable.querier(mint: mint, maxt: maxt)
         var out: [[Matcher]: [StoredSeries]] = [:]
+        var warnings: [String] = []
         do {
             for s in selections {
                 let set = try await querier.select(matchers: s.matchers)
+                for w in set.warnings where !warnings.contains(w) { warnings.append(w) }
                 var expected = 0
                 out[s.matchers] = set.series.compactMap { series in
                     // Each matcher set gets only its own range of the shared snapshot. Series of
@@ -30,7 +32,7 @@ extension SelectionPlan {
             throw error
         }
         await querier.close()
-        return PrefetchedSeriesSource(out)
+        return PrefetchedSeriesSource(out, storageWarnings: warnings)
     }
 }
 
