@@ -95,6 +95,8 @@ struct DiskFullTests {
         #expect(metricValue(try await LoopbackHTTP.request(port: port, path: "/metrics").body, "lantern_tsdb_out_of_space") == 0)
         #expect(lantern.logText.contains("commits succeed again"))
 
+        for line in lantern.logText.split(separator: "\n") where line.contains("disk space") || line.contains("succeed again") { print("DiskFullTests: \(line)") }
+
         // And the file is sound: a restart serves the same records.
         lantern.signal(SIGTERM)
         #expect(await lantern.waitForExit() == 0, "log:\n\(lantern.logText)")
