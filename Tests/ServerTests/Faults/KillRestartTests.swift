@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// Crash safety of the real server: `lantern serve` scrapes ten targets every 200 ms and is
+/// Crash safety of the real server: `lantern serve` scrapes ten targets every 100 ms and is
 /// SIGKILLed at a random moment, 20 times, restarting on the same storage each time. Whatever
 /// the query API returned before a kill must come back bit-exact afterwards (a sample a query
 /// saw was committed), the file must open without repair, scraping must resume and `up` be 1.
@@ -9,7 +9,10 @@ import Testing
 struct KillRestartTests {
     static let rounds = 20
     static let targets = 10
-    static let seriesPerTarget = 200
+    static let seriesPerTarget = 100
+    /// Small, so head checkpoints (partial chunks written, records deleted) run every few
+    /// seconds and kills land before, during and after them.
+    static let serveArguments = ["serve", "--config.file=prometheus.yml", "--web.listen-address=127.0.0.1:0", "--storage.path=data", "--storage.wal-checkpoint-size=128KB"]
 
     @Test func committedSamplesSurviveTwentySIGKILLsUnderScrapeLoad() async throws {
         let seed = UInt64(ProcessInfo.processInfo.environment["LANTERN_FAULT_SEED"] ?? "") ?? UInt64.random(in: 0..<1_000_000)
@@ -19,18 +22,16 @@ struct KillRestartTests {
         var targets: [CountingTarget] = []
         for i in 0..<Self.targets { targets.append(try await CountingTarget.start(index: i, seriesCount: Self.seriesPerTarget)) }
         defer { for t in targets { t.stop() } }
-        try writeScrapeConfig(dir, job: "fault", interval: "200ms", timeout: "150ms", targets: targets.map(\.address))
+        try writeScrapeConfig(dir, job: "fault", interval: "100ms", timeout: "90ms", targets: targets.map(\.address))
 
         // (time of the query, window) → what it returned; re-checked after every restart.
         var records: [(time: Double, window: Int, samples: MatrixRecord)] = []
         var readyTimes: [Double] = []
+        var checkpoints = 0, chunks = 0
         var previousQueryTime = Date().timeIntervalSince1970 - 1
         for round in 0..<Self.rounds {
             let started = Date()
-            let lantern = try LanternProcess(
-                ["serve", "--config.file=prometheus.yml", "--web.listen-address=127.0.0.1:0", "--storage.path=data"],
-                directory: dir
-            )
+            let lantern = try LanternProcess(Self.serveArguments, directory: dir)
             let port = try #require(await lantern.waitForPort(), "round \(round) log:\n\(lantern.logText)")
             let ready = Date().timeIntervalSince(started)
             readyTimes.append(ready)
@@ -64,6 +65,10 @@ struct KillRestartTests {
             let seen = try await queryMatrix(port: port, "{__name__=\"fault_sample\"}[\(window)ms]", time: queryTime)
             #expect(seen.count == Self.targets * Self.seriesPerTarget, "round \(round): \(seen.count) series")
             records.append((queryTime, window, seen))
+            if let m = try? await LoopbackHTTP.request(port: port, path: "/metrics", timeout: 2) {
+                checkpoints += Int(metricValue(m.body, "lantern_tsdb_checkpoints_total") ?? 0)
+                chunks += Int(metricValue(m.body, "lantern_tsdb_chunks_written_total") ?? 0)
+            }
             previousQueryTime = queryTime
             try await Task.sleep(for: .milliseconds(Int.random(in: 0...60, using: &rng)))
             lantern.signal(SIGKILL)
@@ -73,10 +78,7 @@ struct KillRestartTests {
         }
 
         // A last start: every record of every round is still there.
-        let lantern = try LanternProcess(
-            ["serve", "--config.file=prometheus.yml", "--web.listen-address=127.0.0.1:0", "--storage.path=data"],
-            directory: dir
-        )
+        let lantern = try LanternProcess(Self.serveArguments, directory: dir)
         let port = try #require(await lantern.waitForPort(), "log:\n\(lantern.logText)")
         var total = 0
         for r in records {
@@ -95,6 +97,8 @@ struct KillRestartTests {
 
         let sorted = readyTimes.sorted()
         let median = sorted[sorted.count / 2]
-        print(String(format: "KillRestartTests: %d kills, %d samples re-checked, time to ready median %.0f ms, max %.0f ms", Self.rounds, total, median * 1000, (sorted.last ?? 0) * 1000))
+        #expect(checkpoints > 0 && chunks > 0, "the kills should also hit checkpoints and chunk writes")
+        print(String(format: "KillRestartTests: %d kills, %d samples re-checked, %d checkpoints and %d chunk writes before kills, time to ready median %.0f ms, max %.0f ms",
+                     Self.rounds, total, checkpoints, chunks, median * 1000, (sorted.last ?? 0) * 1000))
     }
 }
