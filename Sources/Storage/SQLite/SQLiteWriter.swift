@@ -175,7 +175,7 @@ actor SQLiteWriter {
     }
 
     private func commitsRecovered() {
-        logger.warning("commits succeed again", metadata: ["path": "\(path)", "failed_commits": "\(failedCommits)"])
+        logger.info("commits succeed again", metadata: ["path": "\(path)", "failed_commits": "\(failedCommits)"])
         failedCommits = 0
         lastFailureLog = nil
         StorageMetrics.set(metrics.outOfSpace, 0)
