@@ -37,6 +37,14 @@ final class CorruptionReport: Sendable {
         return true
     }
 
+    /// A series row whose labels do not decode: the whole series is unreadable.
+    func series(id: UInt64, path: String) {
+        StorageMetrics.add(metrics.seriesCorruptions)
+        logger.warning("corrupt series row skipped: all samples of this series are unreadable", metadata: [
+            "path": "\(path)", "series_id": "\(id)",
+        ])
+    }
+
     /// A write-ahead record whose checksum failed (flipped bytes, or a torn final write):
     /// skipped at replay. `guess` is what its bytes still decode to, unverified.
     func walRecord(seq: Int64, bytes: Int, path: String, guess: (series: [Labels], mint: Int64, maxt: Int64)?) {

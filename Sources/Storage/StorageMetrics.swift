@@ -27,6 +27,7 @@ final class StorageMetrics: Sendable {
     let checkpoints = Atomic<Int>(0)
     let walCorruptions = Atomic<Int>(0)
     let chunkCorruptions = Atomic<Int>(0)
+    let seriesCorruptions = Atomic<Int>(0)
     let retentionDeletedChunks = Atomic<Int>(0)
     let replayedSamples = Atomic<Int>(0)
     let headSeries = Atomic<Int>(0)
@@ -67,6 +68,7 @@ final class StorageMetrics: Sendable {
             m("lantern_tsdb_wal_records", "Write-ahead records not yet truncated.", .gauge, walRecords),
             m("lantern_tsdb_wal_corruptions_total", "Write-ahead records skipped for a bad checksum or encoding.", .counter, walCorruptions),
             m("lantern_tsdb_chunk_corruptions_total", "Chunks skipped for a bad checksum or encoding.", .counter, chunkCorruptions),
+            m("lantern_tsdb_series_corruptions_total", "Series rows skipped at open because their labels do not decode.", .counter, seriesCorruptions),
             m("lantern_tsdb_wal_replayed_samples_total", "Samples replayed from write-ahead records at open.", .counter, replayedSamples),
             m("lantern_tsdb_retention_deleted_chunks_total", "Chunks deleted by time or size retention.", .counter, retentionDeletedChunks),
             m("lantern_tsdb_storage_size_bytes", "Bytes used by the database file (pages in use plus the SQLite WAL).", .gauge, fileBytes),

@@ -68,7 +68,11 @@ struct HeadLoader {
         while try q.step() {
             let id = UInt64(q.int64(0))
             guard let decoded = q.withBlob(1, { RecordCodec.decodeLabels($0, symbols: symbols) }) else {
-                throw StorageError(.corruption, "series \(id) in \(db.path) has undecodable labels")
+                // Its samples cannot be attributed to any labels: report and skip the series,
+                // and keep its id from being reused (its chunk rows still carry it).
+                corruption.series(id: id, path: db.path)
+                index.reserve(through: id)
+                continue
             }
             let labels = Labels(sortedUnique: decoded.pairs.map { l in
                 Label(name: Self.intern(l.name, &interned), value: Self.intern(l.value, &interned))
