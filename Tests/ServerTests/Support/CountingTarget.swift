@@ -108,6 +108,15 @@ func queryMatrix(port: Int, _ query: String, time: Double, timeout: TimeInterval
     return out
 }
 
+/// Every sample of `small` is in `big` with the same value. (Not equality: a scrape that
+/// started before a query's time can commit after the query ran, adding samples to the window.)
+func includes(_ big: MatrixRecord, _ small: MatrixRecord) -> Bool {
+    small.allSatisfy { series, samples in
+        let got = big[series] ?? [:]
+        return samples.allSatisfy { got[$0.key] == $0.value }
+    }
+}
+
 struct QueryReplyError: Error, CustomStringConvertible {
     let body: String
     var description: String { "unexpected query reply: \(body)" }
