@@ -36,6 +36,7 @@ while let a = args.next() {
         let before = Measure.rss()
         var options = StorageOptions()
         options.maintenanceInterval = nil
+        options.scrubChunksAtOpen = false  // the background checksum scrub would compete with the measurements
         options.retention = nil
         options.checkpointOnClose = false
         let s = try await SQLiteStorage.open(path: path, options: options, logger: Logger(label: "bench", factory: { _ in SwiftLogNoOpLogHandler() }))
@@ -74,6 +75,7 @@ for run in 0..<(skipAppend ? 0 : runs) {
     Measure.removeDatabase(path)
     var options = StorageOptions()
     options.maintenanceInterval = nil
+    options.scrubChunksAtOpen = false  // the background checksum scrub would compete with the measurements
     options.retention = nil
     options.checkpointOnClose = false  // leave write-ahead records behind, like a crash
     options.packedChunks = packed
@@ -131,6 +133,7 @@ for run in 0..<runs {
     Measure.removeDatabase(path)
     var options = StorageOptions()
     options.maintenanceInterval = nil
+    options.scrubChunksAtOpen = false  // the background checksum scrub would compete with the measurements
     options.retention = nil
     options.packedChunks = packed
     let storage = try await SQLiteStorage.open(path: path, options: options, logger: quiet)
