@@ -75,7 +75,9 @@ struct SlowConsumerTests {
             #expect(samples.values.allSatisfy { $0 == "1" })
             for (a, b) in zip(ts, ts.dropFirst()) { worstGap = max(worstGap, b - a) }
         }
-        #expect(worstGap <= 650, "a healthy target's scrape was delayed: gap \(worstGap) ms (interval 500 ms)")
+        // Waiting behind the stuck target would add its 300 ms timeout (gap >= 800 ms); the
+        // margin above 500 ms is scheduling noise on a loaded CI machine.
+        #expect(worstGap <= 750, "a healthy target's scrape was delayed: gap \(worstGap) ms (interval 500 ms)")
         // and the stuck target fails after its scrape_timeout.
         let stuckUp = up.first { $0.key.contains("job=stuck") }?.value ?? [:]
         #expect(!stuckUp.isEmpty && stuckUp.values.allSatisfy { $0 == "0" }, "\(stuckUp)")
@@ -85,7 +87,7 @@ struct SlowConsumerTests {
         let stuckTarget = try #require(active.first { $0["scrapePool"] as? String == "stuck" })
         let duration = (stuckTarget["lastScrapeDuration"] as? NSNumber)?.doubleValue ?? 0
         #expect(stuckTarget["health"] as? String == "down")
-        #expect(duration >= 0.28 && duration < 0.45, "the stuck scrape ended after \(duration) s (timeout 300 ms)")
+        #expect(duration >= 0.28 && duration < 0.6, "the stuck scrape ended after \(duration) s (timeout 300 ms)")
         // Prometheus's text for a scrape that ran out of time.
         #expect(((stuckTarget["lastError"] as? String) ?? "").contains("context deadline exceeded"), "\(stuckTarget["lastError"] ?? "")")
         print(String(format: "SlowConsumerTests: fast query median %.1f ms max %.1f ms; %d timed-out queries; worst healthy scrape gap %d ms; slow reader got %d bytes",
