@@ -33,45 +33,54 @@ struct KillRestartTests {
             let started = Date()
             let lantern = try LanternProcess(Self.serveArguments, directory: dir)
             let port = try #require(await lantern.waitForPort(), "round \(round) log:\n\(lantern.logText)")
-            let ready = Date().timeIntervalSince(started)
-            readyTimes.append(ready)
-            #expect(!lantern.logText.contains("corrupt"), "round \(round) opened with repairs:\n\(lantern.logText)")
+            // A request failing below says why through the server's log and exit status.
+            func context() -> String {
+                "round \(round), server \(lantern.process.isRunning ? "running" : "exited with \(lantern.process.terminationStatus) (\(lantern.process.terminationReason == .exit ? "exit" : "signal"))"); log:\n\(lantern.logText)"
+            }
+            do {
+                let ready = Date().timeIntervalSince(started)
+                readyTimes.append(ready)
+                #expect(!lantern.logText.contains("corrupt"), "round \(round) opened with repairs:\n\(lantern.logText)")
 
-            // What the query before the last kill returned is still there, bit for bit (the
-            // final start below re-checks every round's record).
-            if let r = records.last {
-                let now = try await queryMatrix(port: port, "{__name__=\"fault_sample\"}[\(r.window)ms]", time: r.time)
-                for (series, samples) in r.samples {
-                    let got = now[series] ?? [:]
-                    let missing = samples.filter { got[$0.key] != $0.value }
-                    #expect(missing.isEmpty, "round \(round): \(missing.count) of \(samples.count) samples of \(series) seen before the kill at \(r.time) are gone or changed, e.g. \(missing.first.map { "\($0.key): \($0.value) now \(got[$0.key] ?? "absent")" } ?? "")")
+                // What the query before the last kill returned is still there, bit for bit (the
+                // final start below re-checks every round's record).
+                if let r = records.last {
+                    let now = try await queryMatrix(port: port, "{__name__=\"fault_sample\"}[\(r.window)ms]", time: r.time)
+                    for (series, samples) in r.samples {
+                        let got = now[series] ?? [:]
+                        let missing = samples.filter { got[$0.key] != $0.value }
+                        #expect(missing.isEmpty, "round \(round): \(missing.count) of \(samples.count) samples of \(series) seen before the kill at \(r.time) are gone or changed, e.g. \(missing.first.map { "\($0.key): \($0.value) now \(got[$0.key] ?? "absent")" } ?? "")")
+                    }
                 }
-            }
 
-            // Scraping resumes: every target is up and new samples arrive after the restart.
-            let restartMs = Int64(started.timeIntervalSince1970 * 1000)
-            let resumed = await eventually(timeout: .seconds(15), every: .milliseconds(100)) {
-                let now = Date().timeIntervalSince1970
-                guard let up = try? await queryMatrix(port: port, "up{job=\"fault\"}[2s]", time: now),
-                      up.count == Self.targets else { return false }
-                return up.values.allSatisfy { s in s.contains { $0.key > restartMs && $0.value == "1" } }
-            }
-            #expect(resumed, "round \(round): scraping did not resume with up=1 for all targets; log:\n\(lantern.logText)")
+                // Scraping resumes: every target is up and new samples arrive after the restart.
+                let restartMs = Int64(started.timeIntervalSince1970 * 1000)
+                let resumed = await eventually(timeout: .seconds(15), every: .milliseconds(100)) {
+                    let now = Date().timeIntervalSince1970
+                    guard let up = try? await queryMatrix(port: port, "up{job=\"fault\"}[2s]", time: now),
+                          up.count == Self.targets else { return false }
+                    return up.values.allSatisfy { s in s.contains { $0.key > restartMs && $0.value == "1" } }
+                }
+                #expect(resumed, "round \(round): scraping did not resume with up=1 for all targets; log:\n\(lantern.logText)")
 
-            // Run for a random while, then record what a query returns and kill right after it.
-            try await Task.sleep(for: .milliseconds(Int.random(in: 150...700, using: &rng)))
-            let queryTime = Date().timeIntervalSince1970
-            let window = Int((queryTime - previousQueryTime) * 1000) + 1_000
-            let seen = try await queryMatrix(port: port, "{__name__=\"fault_sample\"}[\(window)ms]", time: queryTime)
-            #expect(seen.count == Self.targets * Self.seriesPerTarget, "round \(round): \(seen.count) series")
-            records.append((queryTime, window, seen))
-            if let m = try? await LoopbackHTTP.request(port: port, path: "/metrics", timeout: 2) {
-                checkpoints += Int(metricValue(m.body, "lantern_tsdb_checkpoints_total") ?? 0)
-                chunks += Int(metricValue(m.body, "lantern_tsdb_chunks_written_total") ?? 0)
+                // Run for a random while, then record what a query returns and kill right after it.
+                try await Task.sleep(for: .milliseconds(Int.random(in: 150...700, using: &rng)))
+                let queryTime = Date().timeIntervalSince1970
+                let window = Int((queryTime - previousQueryTime) * 1000) + 1_000
+                let seen = try await queryMatrix(port: port, "{__name__=\"fault_sample\"}[\(window)ms]", time: queryTime)
+                #expect(seen.count == Self.targets * Self.seriesPerTarget, "round \(round): \(seen.count) series")
+                records.append((queryTime, window, seen))
+                if let m = try? await LoopbackHTTP.request(port: port, path: "/metrics", timeout: 2) {
+                    checkpoints += Int(metricValue(m.body, "lantern_tsdb_checkpoints_total") ?? 0)
+                    chunks += Int(metricValue(m.body, "lantern_tsdb_chunks_written_total") ?? 0)
+                }
+                previousQueryTime = queryTime
+                try await Task.sleep(for: .milliseconds(Int.random(in: 0...60, using: &rng)))
+                lantern.signal(SIGKILL)
+            } catch {
+                Issue.record(error, "\(context())")
+                throw error
             }
-            previousQueryTime = queryTime
-            try await Task.sleep(for: .milliseconds(Int.random(in: 0...60, using: &rng)))
-            lantern.signal(SIGKILL)
             _ = await lantern.waitForExit(timeout: 10)
             let m = try? await LoopbackHTTP.request(port: port, path: "/-/healthy", timeout: 1)
             #expect(m == nil, "the server still answers after SIGKILL")
