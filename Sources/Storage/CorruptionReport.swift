@@ -55,6 +55,8 @@ final class CorruptionReport: Sendable {
             metadata["series"] = "\(guess.series.prefix(5).map { "\($0)" }.joined(separator: " "))\(guess.series.count > 5 ? " …" : "")"
             metadata["mint"] = "\(Self.rfc3339(guess.mint))"
             metadata["maxt"] = "\(Self.rfc3339(guess.maxt))"
+            // Decoded from bytes that failed their checksum (a torn record shows only its start).
+            metadata["decoded"] = "unverified"
         } else {
             metadata["series"] = "undecodable"
         }

@@ -79,6 +79,7 @@ struct CorruptionTests {
         #expect(chunkLine.contains("s=\\\"b\\\"") || chunkLine.contains("s=\"b\""), "the log names the series: \(chunkLine)")
         #expect(chunkLine.contains(CorruptionTestsTime.rfc3339(base)) && chunkLine.contains(CorruptionTestsTime.rfc3339(base + 119_000)), "and its time range: \(chunkLine)")
         let walLines = log.split(separator: "\n").filter { $0.contains("corrupt write-ahead record") }
+        for line in [Substring(chunkLine)] + walLines { print("CorruptionTests: \(line)") }
         #expect(walLines.count == 2, "log:\n\(log)")
         #expect(walLines.contains { $0.contains("seq=27") && $0.contains(CorruptionTestsTime.rfc3339(base + 260_000)) && $0.contains(CorruptionTestsTime.rfc3339(base + 269_000)) }, "\(walLines)")
         #expect(walLines.contains { $0.contains("seq=30") }, "\(walLines)")
