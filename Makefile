@@ -1,9 +1,11 @@
 # Lantern: `make run` starts the server on its embedded default; `make test` runs the suite.
 SHELL := /bin/bash
 # Build and run need the C libraries; the tests also need Debian's Prometheus 2.42 and promtool
-# as real peers (remote read/write, federation, promtool interop, differential queries).
+# as real peers (remote read/write, federation, promtool interop, differential queries), the
+# openssl and curl CLIs (TLS tests), and the sqlite3 CLI, which the corruption tests use to
+# damage a database file.
 BUILD_PACKAGES := libsqlite3-dev libcurl4-openssl-dev zlib1g-dev libsnappy-dev libcrypt-dev
-TEST_PACKAGES := $(BUILD_PACKAGES) prometheus openssl curl
+TEST_PACKAGES := $(BUILD_PACKAGES) prometheus openssl curl sqlite3
 APT_PACKAGES ?= $(BUILD_PACKAGES)
 SWIFT ?= swift
 export PATH := $(PATH):/opt/swift/usr/bin

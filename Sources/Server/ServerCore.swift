@@ -62,6 +62,7 @@ actor ServerCore {
             var storageOptions = StorageOptions()
             storageOptions.retention = options.retentionTime > 0 ? .milliseconds(options.retentionTime) : nil
             storageOptions.maxBytes = options.retentionSize > 0 ? options.retentionSize : nil
+            storageOptions.walCheckpointBytes = options.walCheckpointBytes
             let path = (options.storagePath as NSString).appendingPathComponent("lantern.db")
             return try await SQLiteStorage.open(path: path, options: storageOptions, logger: logger)
         } catch {

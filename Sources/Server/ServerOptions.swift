@@ -8,6 +8,8 @@ public struct ServerOptions: Sendable {
     public var retentionTime: Int64 = 15 * 24 * 3600 * 1000
     /// `--storage.retention.size` in bytes; 0 disables size-based retention.
     public var retentionSize: Int64 = 0
+    /// `--storage.wal-checkpoint-size` (hidden): write-ahead bytes that start a head checkpoint.
+    public var walCheckpointBytes: Int = 64 << 20
     /// `--web.listen-address`.
     public var listenAddress: String = "127.0.0.1:9090"
     /// `--web.enable-lifecycle`: allow `/-/reload` and `/-/quit` over HTTP.

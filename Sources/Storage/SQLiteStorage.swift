@@ -25,18 +25,31 @@ public final class SQLiteStorage: Storage, Sendable {
     let index: SeriesIndex
     let metrics: StorageMetrics
     let readers: ReaderPool
+    let report: CorruptionReport
+    /// The background check of every chunk's checksum after a read-write open.
+    private let scrub: Task<Void, Never>?
     /// The head as loaded at open, for a read-only storage.
     private let frozenHead: Head?
     private let maintenance: Task<Void, Never>?
     public let path: String
 
-    private init(path: String, writer: SQLiteWriter?, index: SeriesIndex, metrics: StorageMetrics, frozenHead: Head?, maintenanceInterval: Duration?) {
+    private init(path: String, writer: SQLiteWriter?, index: SeriesIndex, metrics: StorageMetrics, report: CorruptionReport, frozenHead: Head?, maintenanceInterval: Duration?, scrubChunks: Bool) {
         self.path = path
         self.writer = writer
         self.index = index
         self.metrics = metrics
+        self.report = report
         self.frozenHead = frozenHead
-        readers = ReaderPool(path: path)
+        let readers = ReaderPool(path: path)
+        self.readers = readers
+        if scrubChunks {
+            let scrubber = ChunkScrubber(pool: readers, index: index, report: report)
+            scrub = Task.detached(priority: .utility) {
+                do { try await scrubber.run() } catch { if !Task.isCancelled { report.scrubFailed(path: path, error) } }
+            }
+        } else {
+            scrub = nil
+        }
         if let writer, let interval = maintenanceInterval {
             maintenance = Task.detached { [writer] in
                 while !Task.isCancelled {
@@ -59,10 +72,12 @@ public final class SQLiteStorage: Storage, Sendable {
         logger[metadataKey: "component"] = "storage"
         let index = SeriesIndex()
         let metrics = StorageMetrics()
-        let writer = SQLiteWriter(path: path, options: options, index: index, metrics: metrics, logger: logger)
+        let report = CorruptionReport(logger: logger, metrics: metrics)
+        let writer = SQLiteWriter(path: path, options: options, index: index, metrics: metrics, report: report, logger: logger)
         try await writer.open()
         try? await writer.applyRetention()
-        return SQLiteStorage(path: path, writer: writer, index: index, metrics: metrics, frozenHead: nil, maintenanceInterval: options.maintenanceInterval)
+        return SQLiteStorage(path: path, writer: writer, index: index, metrics: metrics, report: report, frozenHead: nil,
+                             maintenanceInterval: options.maintenanceInterval, scrubChunks: options.scrubChunksAtOpen)
     }
 
     /// Opens an existing database read-only, e.g. for `lantern export` while `lantern serve`
@@ -73,11 +88,12 @@ public final class SQLiteStorage: Storage, Sendable {
     public static func openReadOnly(path: String, logger: Logger = Logger(label: "lantern.storage")) async throws -> SQLiteStorage {
         let index = SeriesIndex()
         let metrics = StorageMetrics()
+        let report = CorruptionReport(logger: logger, metrics: metrics)
         let pool = ReaderPool(path: path, maxIdle: 1)
         let box = try await pool.acquire()
-        let head = try await ReadOnlyLoader.load(box, index: index, metrics: metrics, logger: logger)
+        let head = try await ReadOnlyLoader.load(box, index: index, metrics: metrics, report: report, logger: logger)
         await pool.release(box)
-        return SQLiteStorage(path: path, writer: nil, index: index, metrics: metrics, frozenHead: head, maintenanceInterval: nil)
+        return SQLiteStorage(path: path, writer: nil, index: index, metrics: metrics, report: report, frozenHead: head, maintenanceInterval: nil, scrubChunks: false)
     }
 
     public var isReadOnly: Bool { writer == nil }
@@ -95,7 +111,7 @@ public final class SQLiteStorage: Storage, Sendable {
                 head = frozenHead!
                 try await ReadOnlyLoader.beginSnapshot(box)
             }
-            return SQLiteQuerier(box: box, head: head, mint: mint, maxt: maxt, pool: readers, metrics: metrics)
+            return SQLiteQuerier(box: box, head: head, mint: mint, maxt: maxt, pool: readers, metrics: metrics, report: report)
         } catch {
             await readers.release(box)
             throw error
@@ -123,6 +139,8 @@ public final class SQLiteStorage: Storage, Sendable {
     /// and closes the file. Idempotent.
     public func close() async throws {
         maintenance?.cancel()
+        scrub?.cancel()
+        await scrub?.value
         await readers.close()
         try await writer?.close()
     }
@@ -161,6 +179,13 @@ public final class SQLiteStorage: Storage, Sendable {
     public func deleteSeries(matching selectors: [[Matcher]], mint: Timestamp, maxt: Timestamp) async throws -> Int {
         guard let writer else { throw StorageError(.readOnly, "storage is read-only") }
         return try await writer.deleteSeries(selectors, mint: mint, maxt: maxt)
+    }
+
+    /// Checks every stored chunk's checksum now (what the background scrub does once after
+    /// open); damaged chunks are logged and counted once each. Returns (checked, corrupt).
+    @discardableResult
+    public func scrubChunks() async throws -> (checked: Int, corrupt: Int) {
+        try await ChunkScrubber(pool: readers, index: index, report: report).run()
     }
 
     /// Bytes of the database file in use (pages not on the free list).

@@ -24,6 +24,9 @@ public struct StorageError: Error, Sendable, CustomStringConvertible {
     public var isClosed: Bool { code == .closed }
     /// A checksum or decoding failure: data on disk is damaged.
     public var isCorruption: Bool { code == .corruption }
+    /// SQLite reported a full disk (SQLITE_FULL) or the file system refused to grow a file.
+    /// (SQLITE_IOERR_SHMSIZE, 4874: the shared-memory index could not grow.)
+    public var isOutOfSpace: Bool { underlying.map { $0.primaryCode == 13 || $0.code == 4874 } ?? false }
     /// A write was attempted on a read-only storage.
     public var isReadOnly: Bool { code == .readOnly }
 
@@ -33,6 +36,13 @@ public struct StorageError: Error, Sendable, CustomStringConvertible {
     static func io(_ context: String, _ error: any Error) -> StorageError {
         if let e = error as? StorageError { return StorageError(e.code, "\(context): \(e.message)", underlying: e.underlying) }
         let sqlite = error as? SQLiteError
+        // SQLITE_CORRUPT (11) and SQLITE_NOTADB (26): the file itself is damaged. Say so and
+        // what to do, rather than leave the operator with an SQLite code.
+        if let sqlite, sqlite.primaryCode == 11 || sqlite.primaryCode == 26 {
+            return StorageError(.corruption, "\(context): \(error): the database file is damaged at the SQLite level; "
+                + "Lantern will not start on it. Move it aside (keep it: `sqlite3 <file> .recover` may save most of it) "
+                + "to start with an empty database, or restore it from a backup", underlying: sqlite)
+        }
         return StorageError(.io, "\(context): \(error)", underlying: sqlite)
     }
 

@@ -27,6 +27,7 @@ final class StorageMetrics: Sendable {
     let checkpoints = Atomic<Int>(0)
     let walCorruptions = Atomic<Int>(0)
     let chunkCorruptions = Atomic<Int>(0)
+    let seriesCorruptions = Atomic<Int>(0)
     let retentionDeletedChunks = Atomic<Int>(0)
     let replayedSamples = Atomic<Int>(0)
     let headSeries = Atomic<Int>(0)
@@ -35,6 +36,7 @@ final class StorageMetrics: Sendable {
     let walRecords = Atomic<Int>(0)
     let fileBytes = Atomic<Int>(0)
     let seriesCreated = Atomic<Int>(0)
+    let outOfSpace = Atomic<Int>(0)
 
     @inline(__always) static func add(_ a: borrowing Atomic<Int>, _ n: Int = 1) {
         a.wrappingAdd(n, ordering: .relaxed)
@@ -58,6 +60,7 @@ final class StorageMetrics: Sendable {
             m("lantern_tsdb_invalid_label_samples_total", "Samples rejected for invalid labels.", .counter, invalidLabels),
             m("lantern_tsdb_commits_total", "Committed appenders.", .counter, commits),
             m("lantern_tsdb_commit_failures_total", "Commits that failed and wrote nothing.", .counter, commitFailures),
+            m("lantern_tsdb_out_of_space", "1 while the last commit failed because the disk is full (samples are being dropped).", .gauge, outOfSpace),
             m("lantern_tsdb_rollbacks_total", "Rolled back appenders.", .counter, rollbacks),
             m("lantern_tsdb_chunks_written_total", "Chunks written to the chunks table (full and checkpointed partial).", .counter, chunksWritten),
             m("lantern_tsdb_checkpoints_total", "Completed head checkpoints (write-ahead records truncated).", .counter, checkpoints),
@@ -65,6 +68,7 @@ final class StorageMetrics: Sendable {
             m("lantern_tsdb_wal_records", "Write-ahead records not yet truncated.", .gauge, walRecords),
             m("lantern_tsdb_wal_corruptions_total", "Write-ahead records skipped for a bad checksum or encoding.", .counter, walCorruptions),
             m("lantern_tsdb_chunk_corruptions_total", "Chunks skipped for a bad checksum or encoding.", .counter, chunkCorruptions),
+            m("lantern_tsdb_series_corruptions_total", "Series rows skipped at open because their labels do not decode.", .counter, seriesCorruptions),
             m("lantern_tsdb_wal_replayed_samples_total", "Samples replayed from write-ahead records at open.", .counter, replayedSamples),
             m("lantern_tsdb_retention_deleted_chunks_total", "Chunks deleted by time or size retention.", .counter, retentionDeletedChunks),
             m("lantern_tsdb_storage_size_bytes", "Bytes used by the database file (pages in use plus the SQLite WAL).", .gauge, fileBytes),

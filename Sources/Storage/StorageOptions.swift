@@ -28,6 +28,9 @@ public struct StorageOptions: Sendable {
     public var maintenanceInterval: Duration? = .seconds(60)
     /// Write all open chunks to the table at `close()`, so the next open replays nothing.
     public var checkpointOnClose = true
+    /// After a read-write open, check every stored chunk's CRC-32C in the background and
+    /// report damaged ones (series, time range) in the log and `lantern_tsdb_chunk_corruptions_total`.
+    public var scrubChunksAtOpen = true
     /// Store full chunks in the packed decimal encoding when it is smaller (a package hook:
     /// lantern-bench turns it off to measure plain XOR chunks on the same data).
     package var packedChunks = true

@@ -12,6 +12,7 @@ enum QueryBench {
         let quiet = Logger(label: "bench", factory: { _ in SwiftLogNoOpLogHandler() })
         var options = StorageOptions()
         options.maintenanceInterval = nil
+        options.scrubChunksAtOpen = false  // the background checksum scrub would compete with the measurements
         options.retention = nil
 
         // (a) 10k counters, 65 min at 15 s (the range plus the 5 m window).

@@ -21,6 +21,11 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("storage.retention.size"), help: "Maximum bytes of stored chunks (e.g. 10GB); 0 disables.")
     var retentionSize: String = "0"
 
+    @Option(name: .customLong("storage.wal-checkpoint-size"), help: ArgumentHelp(
+        "Write-ahead records (bytes) that start a head checkpoint. Hidden: a tuning and test knob (the fault tests make checkpoints frequent).",
+        visibility: .hidden))
+    var walCheckpointSize: String = "64MB"
+
     @Option(name: .customLong("web.listen-address"), help: "Address to listen on for the web interface and API.")
     var listenAddress: String = "127.0.0.1:9090"
 
@@ -65,6 +70,8 @@ struct ServeCommand: AsyncParsableCommand {
         options.storagePath = storagePath
         options.retentionTime = try FlagValues.duration(retentionTime, flag: "--storage.retention.time")
         options.retentionSize = try FlagValues.bytes(retentionSize, flag: "--storage.retention.size")
+        options.walCheckpointBytes = Int(try FlagValues.bytes(walCheckpointSize, flag: "--storage.wal-checkpoint-size"))
+        guard options.walCheckpointBytes > 0 else { throw ValidationError("--storage.wal-checkpoint-size must be positive") }
         options.listenAddress = listenAddress
         options.enableLifecycle = enableLifecycle
         options.webConfigFile = webConfigFile

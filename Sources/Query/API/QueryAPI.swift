@@ -118,7 +118,7 @@ public struct QueryAPI: Sendable {
     /// member when asked for, and a warning for a `stats` value Prometheus deprecates.
     private func answer(_ result: QueryResult, at t: Timestamp?, limit: Int, stats: String) -> APIResult {
         var value = result.value
-        var warnings = result.warnings.map(\.description)
+        var warnings = result.storageWarnings + result.warnings.map(\.description)
         if limit > 0 {
             let (cut, truncated) = value.truncated(to: limit)
             value = cut

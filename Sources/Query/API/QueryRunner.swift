@@ -54,11 +54,18 @@ public struct QueryRunner: Sendable {
             throw QueryError(.storage, "\(error)")
         }
         let prepared = clock.now
+        // The timeout covers the whole query, as Prometheus's context does: reading the
+        // series counts against it, and evaluation gets what is left.
+        let spent = prepared - dequeued
+        guard spent < engine.options.timeout else { throw QueryError(.timeout, "query timed out in query execution") }
+        engine.options.timeout -= spent
         let finalEngine = engine
         let result: Result<QueryResult, QueryError> = await withCheckedContinuation { cont in
             DispatchQueue.global(qos: .userInitiated).async {
                 do throws(QueryError) {
-                    cont.resume(returning: .success(try evaluate(finalEngine, source)))
+                    var result = try evaluate(finalEngine, source)
+                    result.storageWarnings = source.storageWarnings
+                    cont.resume(returning: .success(result))
                 } catch {
                     cont.resume(returning: .failure(error))
                 }

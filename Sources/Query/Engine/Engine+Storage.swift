@@ -8,9 +8,11 @@ extension SelectionPlan {
         guard !selections.isEmpty else { return PrefetchedSeriesSource([:]) }
         let querier = try await queryable.querier(mint: mint, maxt: maxt)
         var out: [[Matcher]: [StoredSeries]] = [:]
+        var warnings: [String] = []
         do {
             for s in selections {
                 let set = try await querier.select(matchers: s.matchers)
+                for w in set.warnings where !warnings.contains(w) { warnings.append(w) }
                 var expected = 0
                 if s.latestOnly {
                     out[s.matchers] = set.series.compactMap { series in
@@ -36,7 +38,7 @@ extension SelectionPlan {
             throw error
         }
         await querier.close()
-        return PrefetchedSeriesSource(out)
+        return PrefetchedSeriesSource(out, storageWarnings: warnings)
     }
 }
 

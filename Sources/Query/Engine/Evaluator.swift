@@ -61,7 +61,7 @@ final class Evaluator {
     func checkDeadline(force: Bool = false) throws(QueryError) {
         ticks &+= 1
         if force || ticks & 255 == 0, ContinuousClock.now > deadline {
-            throw QueryError(.timeout, "query timed out in query execution")
+            throw QueryError(.timeout, "query timed out in expression evaluation")
         }
     }
 

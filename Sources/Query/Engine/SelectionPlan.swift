@@ -94,8 +94,14 @@ public struct SelectionPlan: Sendable {
 /// A `SeriesSource` over series read ahead of evaluation (see `SelectionPlan`).
 public final class PrefetchedSeriesSource: SeriesSource, @unchecked Sendable {  // safe: immutable after init
     private let byMatchers: [[Matcher]: [StoredSeries]]
+    /// What the storage could not read (e.g. a chunk that failed its checksum); the API
+    /// returns these as the response's `warnings`, as Prometheus does for storage warnings.
+    public let storageWarnings: [String]
 
-    public init(_ byMatchers: [[Matcher]: [StoredSeries]]) { self.byMatchers = byMatchers }
+    public init(_ byMatchers: [[Matcher]: [StoredSeries]], storageWarnings: [String] = []) {
+        self.byMatchers = byMatchers
+        self.storageWarnings = storageWarnings
+    }
 
     public func select(matchers: [Matcher], mint: Timestamp, maxt: Timestamp) throws -> [StoredSeries] {
         guard let all = byMatchers[matchers] else { return [] }

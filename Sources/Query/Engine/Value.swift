@@ -105,6 +105,8 @@ public struct QueryResult: Sendable {
     public var value: QueryValue
     /// Warnings and infos, deduplicated.
     public var annotations: [Annotation]
+    /// Storage warnings (data that could not be read), passed through as plain text.
+    public var storageWarnings: [String] = []
     /// Only the warnings.
     public var warnings: [Annotation] { annotations.filter { $0.kind == .warning } }
     /// Only the infos.

@@ -9,6 +9,10 @@ struct HeadLoader {
     let index: SeriesIndex
     let metrics: StorageMetrics
     let logger: Logger
+    /// Where checksum failures are reported (one ledger per storage, see `CorruptionReport`).
+    var report: CorruptionReport? = nil
+
+    private var corruption: CorruptionReport { report ?? CorruptionReport(logger: logger, metrics: metrics) }
 
     struct Result {
         var head = Head()
@@ -64,7 +68,11 @@ struct HeadLoader {
         while try q.step() {
             let id = UInt64(q.int64(0))
             guard let decoded = q.withBlob(1, { RecordCodec.decodeLabels($0, symbols: symbols) }) else {
-                throw StorageError(.corruption, "series \(id) in \(db.path) has undecodable labels")
+                // Its samples cannot be attributed to any labels: report and skip the series,
+                // and keep its id from being reused (its chunk rows still carry it).
+                corruption.series(id: id, path: db.path)
+                index.reserve(through: id)
+                continue
             }
             let labels = Labels(sortedUnique: decoded.pairs.map { l in
                 Label(name: Self.intern(l.name, &interned), value: Self.intern(l.value, &interned))
@@ -107,9 +115,8 @@ struct HeadLoader {
                 }
             }
             guard let last else {
-                StorageMetrics.add(metrics.chunkCorruptions)
-                logger.info("corrupt chunk at open, series continues after it",
-                            metadata: ["series_id": "\(ref)", "mint": "\(q.int64(1))"])
+                // The series continues after the damaged chunk; the chunk row stays for forensics.
+                corruption.chunk(series: ref, labels: head[ref]?.labels, mint: q.int64(1), maxt: q.int64(2), path: db.path, found: "open")
                 head.series[Int(ref)]!.setLast(t: q.int64(2), bits: 0)
                 continue
             }
@@ -150,6 +157,7 @@ struct HeadLoader {
         let q = try db.prepared("SELECT seq, crc, data FROM wal ORDER BY seq")
         defer { q.reset() }
         var replayed = 0
+        let report = corruption
         while try q.step() {
             let seq = q.int64(0)
             let crc = UInt32(truncatingIfNeeded: q.int64(1))
@@ -165,11 +173,26 @@ struct HeadLoader {
                 }
             }
             if !ok {
-                StorageMetrics.add(metrics.walCorruptions)
-                logger.info("corrupt write-ahead record skipped", metadata: ["seq": "\(seq)", "path": "\(db.path)"])
+                let guess = q.withBlob(2) { Self.describe($0, head: r.head) }
+                report.walRecord(seq: seq, bytes: r.walSizes.last?.bytes ?? 0, path: db.path, guess: guess)
             }
             r.lastSeq = seq
         }
         StorageMetrics.add(metrics.replayedSamples, replayed)
+    }
+
+    /// What a damaged record's bytes still decode to: its series and time range, unverified
+    /// (the checksum failed), for the loss report; nil when nothing plausible decodes.
+    static func describe(_ data: UnsafeRawBufferPointer, head: Head) -> (series: [Labels], mint: Int64, maxt: Int64)? {
+        var refs = Set<UInt64>()
+        var mint = Int64.max, maxt = Int64.min
+        _ = RecordCodec.forEachSample(in: data) { ref, t, _ in
+            guard head.contains(ref), refs.count < 100_000 else { return }
+            refs.insert(ref)
+            mint = min(mint, t)
+            maxt = max(maxt, t)
+        }
+        guard !refs.isEmpty else { return nil }
+        return (refs.sorted().compactMap { head[$0]?.labels }, mint, maxt)
     }
 }

@@ -57,6 +57,16 @@ final class SeriesIndex: Sendable {
         state.withLock { s in ref < UInt64(s.entries.count) ? s.entries[Int(ref)]?.labels : nil }
     }
 
+    /// Makes new refs start after `ref`: a series row that could not be loaded keeps its id
+    /// (its chunks still name it), so no new series may be given that id.
+    func reserve(through ref: UInt64) {
+        state.withLock { s in
+            if ref >= UInt64(s.entries.count) {
+                s.entries.append(contentsOf: repeatElement(nil, count: Int(ref) + 1 - s.entries.count))
+            }
+        }
+    }
+
     /// Registers a series loaded from disk under its stored id.
     func load(_ ref: UInt64, _ labels: Labels, lastT: Timestamp, lastBits: UInt64, hasSample: Bool) {
         state.withLock { s in

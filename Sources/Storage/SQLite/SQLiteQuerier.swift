@@ -13,8 +13,10 @@ actor SQLiteQuerier: Querier {
     private let maxt: Timestamp
     private let pool: ReaderPool
     private let metrics: StorageMetrics
+    private let report: CorruptionReport
 
-    init(box: ConnectionBox, head: Head, mint: Timestamp, maxt: Timestamp, pool: ReaderPool, metrics: StorageMetrics) {
+    init(box: ConnectionBox, head: Head, mint: Timestamp, maxt: Timestamp, pool: ReaderPool, metrics: StorageMetrics, report: CorruptionReport) {
+        self.report = report
         self.box = box
         self.head = head
         self.mint = mint
@@ -62,7 +64,7 @@ actor SQLiteQuerier: Querier {
                     if cmaxt < mint { continue }
                     let data = q.blob(3)
                     guard UInt32(truncatingIfNeeded: q.int64(2)) == CRC32C.checksum(data) else {
-                        StorageMetrics.add(metrics.chunkCorruptions)
+                        report.chunk(series: ref, labels: s.labels, mint: cmint, maxt: cmaxt, path: db.path, found: "query")
                         warnings.append("corrupt chunk skipped: series \(s.labels) chunk starting at \(cmint) fails its checksum")
                         continue
                     }

@@ -20,7 +20,13 @@ actor SQLiteWriter {
     let options: StorageOptions
     let index: SeriesIndex
     let metrics: StorageMetrics
+    let report: CorruptionReport
     let logger: Logger
+    /// Failed commits since the last successful one, and when one was last logged: a full
+    /// disk fails every scrape's commit, and the log gets one line per `failureLogInterval`.
+    private var failedCommits = 0
+    private var lastFailureLog: ContinuousClock.Instant?
+    static let failureLogInterval: Duration = .seconds(10)
 
     var db: Connection?
     var head = Head()
@@ -47,7 +53,8 @@ actor SQLiteWriter {
         var cursor: Int
     }
 
-    init(path: String, options: StorageOptions, index: SeriesIndex, metrics: StorageMetrics, logger: Logger) {
+    init(path: String, options: StorageOptions, index: SeriesIndex, metrics: StorageMetrics, report: CorruptionReport, logger: Logger) {
+        self.report = report
         self.path = path
         self.options = options
         self.index = index
@@ -74,7 +81,7 @@ actor SQLiteWriter {
             throw StorageError.io("cannot open storage at \(path)", error)
         }
         do {
-            let loaded = try HeadLoader(db: db, index: index, metrics: metrics, logger: logger).load()
+            let loaded = try HeadLoader(db: db, index: index, metrics: metrics, logger: logger, report: report).load()
             head = loaded.head
             symbolIDs = Dictionary(uniqueKeysWithValues: loaded.symbols.enumerated().map { ($0.element, UInt64($0.offset)) })
             head.packChunks = options.packedChunks
@@ -140,12 +147,38 @@ actor SQLiteWriter {
         } catch {
             for ref in newSeries { head.remove(ref, fromPostings: false) }
             for sym in newSymbols { symbolIDs[sym] = nil }
-            StorageMetrics.add(metrics.commitFailures)
-            throw StorageError.io("commit of \(b.count) samples to \(path)", error)
+            let failure = StorageError.io("commit of \(b.count) samples to \(path)", error)
+            commitFailed(failure)
+            throw failure
         }
+        if failedCommits > 0 { commitsRecovered() }
         didFlushClosedChunks()
         if needsCheckpointStep { finishSlice(upserts: upserts, end: sliceEnd) }
         apply(b, walRecordBytes: record.count)
+    }
+
+    /// Counts and (rate-limited) logs a failed commit. Nothing of it reached the file or the
+    /// head, so the next commit simply tries again: when a full disk gets space back,
+    /// ingestion resumes by itself.
+    private func commitFailed(_ error: StorageError) {
+        StorageMetrics.add(metrics.commitFailures)
+        StorageMetrics.set(metrics.outOfSpace, error.isOutOfSpace ? 1 : 0)
+        failedCommits += 1
+        let now = ContinuousClock.now
+        if let last = lastFailureLog, now - last < Self.failureLogInterval { return }
+        lastFailureLog = now
+        // Warning although Storage is a library (STYLE §6): samples are being dropped.
+        logger.warning(error.isOutOfSpace ? "storage is out of disk space: commits fail and their samples are dropped until space returns"
+                                           : "commits fail: their samples are dropped", metadata: [
+            "path": "\(path)", "failed_commits": "\(failedCommits)", "err": "\(error)",
+        ])
+    }
+
+    private func commitsRecovered() {
+        logger.info("commits succeed again", metadata: ["path": "\(path)", "failed_commits": "\(failedCommits)"])
+        failedCommits = 0
+        lastFailureLog = nil
+        StorageMetrics.set(metrics.outOfSpace, 0)
     }
 
     /// A new commit number; on wrap-around every series' scratch is cleared first, so an old
