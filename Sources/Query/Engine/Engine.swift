@@ -84,6 +84,12 @@ public struct Engine: Sendable {
 
     /// Series that end up with the same labels are merged when their points do not overlap in time.
     static func finalize(_ m: [RangeSeries]) throws(QueryError) -> [RangeSeries] {
+        // Without name dropping the series' labels are unique already (evalRange keys them by
+        // labels); skip the hashing and, when they came in label order, the sort.
+        if !m.contains(where: \.dropName) {
+            if zip(m, m.dropFirst()).allSatisfy({ $0.labels < $1.labels }) { return m }
+            return m.sorted { $0.labels < $1.labels }
+        }
         var out: [RangeSeries] = []
         var index: [Labels: Int] = [:]
         for var s in m {

@@ -19,6 +19,13 @@ final class Evaluator {
     private(set) var sidCount = 0
     /// Window state of each matrix selector, by selector id.
     private var cursors: [Int: RangeCursor] = [:]
+    /// Per instant selector: each series' index of its newest sample at or before `time`.
+    private var vectorCursors: [Int: VectorCursor] = [:]
+
+    struct VectorCursor {
+        var positions: [Int]
+        var time: Timestamp
+    }
     /// Grouping keys by series id, per grouping (see `Aggregations.swift`).
     var groupKeyCaches: [GroupingSignature: GroupKeyCache] = [:]
     private(set) var annotations: [Annotation] = []
@@ -149,8 +156,22 @@ final class Evaluator {
         let ts = resolve(vs.at, t) - ms(vs.offsetExpr, vs.offset)
         var out: [VectorSample] = []
         let base = try sidBase(vs)
-        for (i, s) in try series(vs).enumerated() {
-            let idx = s.samples.partitionPoint { $0.t <= ts } - 1
+        let selected = try series(vs)
+        // Steps of a range query only move forward: each series' position moves on from the
+        // previous step's instead of a binary search per series and step.
+        var cursor = vectorCursors[vs.id] ?? VectorCursor(positions: [Int](repeating: -1, count: selected.count), time: .min)
+        let forward = ts >= cursor.time
+        defer { cursor.time = ts; vectorCursors[vs.id] = cursor }
+        vectorCursors[vs.id] = nil  // keep the positions uniquely referenced while they change
+        for (i, s) in selected.enumerated() {
+            var idx: Int
+            if forward, cursor.positions[i] >= 0 {
+                idx = cursor.positions[i]
+                while idx + 1 < s.samples.count, s.samples[idx + 1].t <= ts { idx += 1 }
+            } else {
+                idx = s.samples.partitionPoint { $0.t <= ts } - 1
+            }
+            cursor.positions[i] = idx
             guard idx >= 0 else { continue }
             let p = s.samples[idx]
             guard p.t > ts - options.lookbackDelta, !p.v.isStaleMarker else { continue }
