@@ -51,6 +51,10 @@ public protocol Querier: Sendable {
     /// [mint, maxt] of the querier; series without samples in range are left out.
     /// - Throws: on I/O failure. Corrupt chunks are skipped and reported in `warnings`.
     func select(matchers: [Matcher]) async throws -> SeriesSet
+    /// Labels of the series matching `matchers` that have data in the querier's range, sorted:
+    /// the series API's answer. A storage that knows each series' time span answers without
+    /// reading samples.
+    func seriesLabels(matchers: [Matcher]) async throws -> (labels: [Labels], warnings: [String])
     /// Sorted, unique label names of the series matching `matchers` (all series when empty).
     func labelNames(matchers: [Matcher]) async throws -> [String]
     /// Sorted, unique values of label `name` among the series matching `matchers`.
@@ -64,6 +68,12 @@ public protocol Querier: Sendable {
 }
 
 extension Querier {
+    /// Default: the labels of `select`'s series.
+    public func seriesLabels(matchers: [Matcher]) async throws -> (labels: [Labels], warnings: [String]) {
+        let set = try await select(matchers: matchers)
+        return (set.series.map(\.labels), set.warnings)
+    }
+
     /// Default: one `select`, then the result in slices (no memory saving).
     public func forEachBatch(matchers: [Matcher], batchSize: Int, _ body: (SeriesSet) async throws -> Void) async throws {
         let all = try await select(matchers: matchers)

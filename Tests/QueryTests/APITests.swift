@@ -168,6 +168,9 @@ import Testing
                 #"{"status":"success","data":[{"__name__":"up","job":"a"},{"__name__":"x_total","i":"0"},{"__name__":"x_total","i":"1"}]}"#)
             #expect(body(await api.series(APIParams([("match[]", "x_total"), ("limit", "1")]))) ==
                 #"{"status":"success","data":[{"__name__":"x_total","i":"0"}],"warnings":["results truncated due to limit"]}"#)
+            #expect(body(await api.series(APIParams([("match[]", "x_total"), ("start", "700"), ("end", "800")]))) == #"{"status":"success","data":[]}"#)
+            #expect(body(await api.series(APIParams([("match[]", #"{__name__=~".+"}"#), ("start", "0"), ("end", "10")]))) ==
+                #"{"status":"success","data":[{"__name__":"x_total","i":"0"},{"__name__":"x_total","i":"1"}]}"#)
             #expect(body(await api.labelNames(APIParams([]))) == #"{"status":"success","data":["__name__","i","job"]}"#)
             #expect(body(await api.labelNames(APIParams([("match[]", "up")]))) == #"{"status":"success","data":["__name__","job"]}"#)
             #expect(body(await api.labelValues(name: "__name__", APIParams([]))) == #"{"status":"success","data":["up","x_total"]}"#)

@@ -94,6 +94,25 @@ import Model
         try await s.close()
     }
 
+    @Test func seriesLabelsCountOnlySeriesWithDataInRange() async throws {
+        let dir = TempDir()
+        let s = try await openStore(dir)
+        let old = Labels(("__name__", "m"), ("i", "old")), recent = Labels(("__name__", "m"), ("i", "recent"))
+        try await write(s, old, [(1000, 1), (2000, 2)])
+        try await s.flushHead()  // `old` now lives only in the chunks table
+        try await write(s, recent, [(50_000, 1), (60_000, 2)])
+        func labels(_ mint: Int64, _ maxt: Int64) async throws -> [Labels] {
+            let q = try await s.querier(mint: mint, maxt: maxt)
+            defer { Task { await q.close() } }
+            return try await q.seriesLabels(matchers: [Matcher(.equal, "__name__", "m")]).labels
+        }
+        #expect(try await labels(0, 1500) == [old])
+        #expect(try await labels(2500, 40_000) == [])
+        #expect(try await labels(0, 100_000) == [old, recent])
+        #expect(try await labels(55_000, 55_000) == [recent])
+        try await s.close()
+    }
+
     @Test func nanDuplicatesCompareByBits() async throws {
         let dir = TempDir()
         let s = try await openStore(dir)

@@ -20,9 +20,9 @@ extension QueryAPI {
             defer { Task { await q.close() } }
             var seen: Set<Labels> = []
             for matchers in common.matcherSets {
-                let set = try await q.select(matchers: matchers)
-                warnings += set.warnings
-                for s in set.series where seen.insert(s.labels).inserted { all.append(s.labels) }
+                let found = try await q.seriesLabels(matchers: matchers)
+                warnings += found.warnings
+                for l in found.labels where seen.insert(l).inserted { all.append(l) }
             }
         } catch {
             return .failure(.internal, "\(error)")

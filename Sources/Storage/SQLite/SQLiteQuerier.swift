@@ -103,6 +103,29 @@ actor SQLiteQuerier: Querier {
         }
     }
 
+    /// A series counts when its head span `[headMint, lastT]` overlaps the range, or else when
+    /// a stored chunk does (one indexed look-up, no blob read, nothing decoded).
+    func seriesLabels(matchers: [Matcher]) throws -> (labels: [Labels], warnings: [String]) {
+        guard let db = box?.connection else { throw StorageError.closed("querier") }
+        guard mint <= maxt else { return ([], []) }
+        let q = try db.prepared("SELECT 1 FROM chunks WHERE series_id = ?1 AND mint <= ?3 AND maxt >= ?2 LIMIT 1")
+        var out: [Labels] = []
+        for ref in head.postings.refs(matching: matchers) {
+            guard let s = head[ref] else { continue }
+            if s.hasSample, s.headMint <= maxt, s.lastT >= mint {
+                out.append(s.labels)
+                continue
+            }
+            try q.bind(1, Int64(ref))
+            try q.bind(2, mint)
+            try q.bind(3, maxt)
+            if try q.step() { out.append(s.labels) }
+            q.reset()
+        }
+        out.sort()
+        return (out, [])
+    }
+
     func labelNames(matchers: [Matcher]) throws -> [String] {
         guard box != nil else { throw StorageError.closed("querier") }
         if matchers.isEmpty { return head.postings.labelNames }
