@@ -118,18 +118,25 @@ public final class SQLiteStorage: Storage, Sendable {
         }
     }
 
-    /// Without matchers, the names come from the writer's in-memory index in one hop (no read
-    /// transaction); like the querier's answer, every series of the head counts.
+    /// Without matchers, the names come from the head's in-memory index (no read transaction;
+    /// no hop to the writer while no series were added since the last look-up); like the
+    /// querier's answer, every series of the head counts.
     public func labelNames(matchers: [Matcher], mint: Timestamp, maxt: Timestamp) async throws -> [String] {
-        if matchers.isEmpty, let writer { return try await writer.labelNames() }
+        if matchers.isEmpty, let writer {
+            if let postings = writer.publishedPostings.current { return postings.labelNames }
+            return try await writer.postingsForReaders().labelNames
+        }
         let q = try await querier(mint: mint, maxt: maxt)
         defer { Task { await q.close() } }
         return try await q.labelNames(matchers: matchers)
     }
 
-    /// Without matchers, the values come from the writer's in-memory index in one hop.
+    /// Without matchers, the values come from the head's in-memory index, as `labelNames` does.
     public func labelValues(name: String, matchers: [Matcher], mint: Timestamp, maxt: Timestamp) async throws -> [String] {
-        if matchers.isEmpty, let writer { return try await writer.labelValues(name: name) }
+        if matchers.isEmpty, let writer {
+            if let postings = writer.publishedPostings.current { return postings.values(of: name) }
+            return try await writer.postingsForReaders().values(of: name)
+        }
         let q = try await querier(mint: mint, maxt: maxt)
         defer { Task { await q.close() } }
         return try await q.labelValues(name: name, matchers: matchers)

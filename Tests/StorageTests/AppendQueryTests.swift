@@ -113,6 +113,18 @@ import Model
         try await s.close()
     }
 
+    @Test func labelLookupsSeeSeriesAddedAfterAnEarlierLookup() async throws {
+        let dir = TempDir()
+        let s = try await openStore(dir)
+        try await write(s, Labels(("__name__", "m"), ("i", "a")), [(1000, 1)])
+        #expect(try await s.labelValues(name: "i", matchers: [], mint: .min, maxt: .max) == ["a"])
+        #expect(try await s.labelNames(matchers: [], mint: .min, maxt: .max) == ["__name__", "i"])  // served from the published index
+        try await write(s, Labels(("__name__", "m"), ("i", "b"), ("z", "1")), [(2000, 1)])
+        #expect(try await s.labelValues(name: "i", matchers: [], mint: .min, maxt: .max) == ["a", "b"])
+        #expect(try await s.labelNames(matchers: [], mint: .min, maxt: .max) == ["__name__", "i", "z"])
+        try await s.close()
+    }
+
     @Test func nanDuplicatesCompareByBits() async throws {
         let dir = TempDir()
         let s = try await openStore(dir)

@@ -19,6 +19,8 @@ actor SQLiteWriter {
     let path: String
     let options: StorageOptions
     let index: SeriesIndex
+    /// The label index as readers last got it (see `postingsForReaders`).
+    nonisolated let publishedPostings = PublishedPostings()
     let metrics: StorageMetrics
     let report: CorruptionReport
     let logger: Logger
@@ -254,6 +256,7 @@ actor SQLiteWriter {
             head.append(b.refs[i], t: b.ts[i], bits: b.bits[i])
         }
         for ref in newSeries { head.index(ref) }
+        if !newSeries.isEmpty { publishedPostings.invalidate() }
         b.refs.withUnsafeBufferPointer { r in
             b.ts.withUnsafeBufferPointer { t in
                 b.bits.withUnsafeBufferPointer { v in index.update(r, t, v) }
@@ -288,16 +291,12 @@ actor SQLiteWriter {
         return head
     }
 
-    /// Every label name of the head, sorted.
-    func labelNames() throws -> [String] {
+    /// The head's label index for the labels API, also published for the next readers.
+    func postingsForReaders() throws -> Postings {
         guard db != nil else { throw StorageError.closed() }
-        return head.postings.labelNames
-    }
-
-    /// Every value of label `name` in the head, sorted.
-    func labelValues(name: String) throws -> [String] {
-        guard db != nil else { throw StorageError.closed() }
-        return head.postings.values(of: name)
+        head.postings.sortValues()
+        publishedPostings.publish(head.postings)
+        return head.postings
     }
 
     /// Writes what is still only in memory (when configured) and closes the connection.
