@@ -63,6 +63,15 @@ import Testing
             #expect(describe(viaStorage.value) == describe(inMemory.value), "\(q) at \(t)")
         }
     }
+    // Range queries: selectors on the step grid keep only the samples newest at some step.
+    let grids: [(Int64, Int64, Int64)] = [(400_000, 999_000, 7_000), (300_000, 1_100_000, 60_000), (500_000, 505_000, 500), (695_000, 705_000, 1_000)]
+    for q in queries where q != "x[30s]" {
+        for (start, end, step) in grids {
+            let viaStorage = try await engine.rangeQuery(q, start: start, end: end, step: step, queryable: storage)
+            let inMemory = try engine.rangeQuery(q, start: start, end: end, step: step, source: memory)
+            #expect(describe(viaStorage.value) == describe(inMemory.value), "\(q) from \(start) to \(end) step \(step)")
+        }
+    }
     try await storage.close()
 }
 

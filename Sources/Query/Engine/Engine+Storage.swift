@@ -14,9 +14,16 @@ extension SelectionPlan {
                 let set = try await querier.select(matchers: s.matchers)
                 for w in set.warnings where !warnings.contains(w) { warnings.append(w) }
                 var expected = 0
-                if s.latestOnly {
+                if let grid = s.grid, grid.first == grid.last {
                     out[s.matchers] = set.series.compactMap { series in
                         series.latestSample(mint: s.mint, maxt: s.maxt).map { StoredSeries(labels: series.labels, samples: [$0]) }
+                    }
+                    continue
+                }
+                if let grid = s.grid {
+                    out[s.matchers] = set.series.compactMap { series in
+                        let samples = Self.samplesAtGrid(series, s, grid)
+                        return samples.isEmpty ? nil : StoredSeries(labels: series.labels, samples: samples)
                     }
                     continue
                 }
@@ -39,6 +46,26 @@ extension SelectionPlan {
         }
         await querier.close()
         return PrefetchedSeriesSource(out, storageWarnings: warnings)
+    }
+
+    /// The samples of `series` in the selection's range that are the newest at or before some
+    /// grid time: all an instant selector evaluated on the grid can read. A range query at a
+    /// 30 s step over 1 s data keeps one sample in 30, and one instead of the whole lookback
+    /// before the first step (every sample is still decoded; far fewer are stored).
+    static func samplesAtGrid(_ series: Series, _ s: Selection, _ grid: StepGrid) -> [Sample] {
+        var out: [Sample] = []
+        var prev: Sample?
+        var prevNeededBefore: Timestamp?  // the first grid time at or after prev.t
+        var it = series.makeIterator()
+        while let p = it.next(), p.t <= s.maxt {
+            guard p.t >= s.mint else { continue }
+            // prev is the newest sample at grid time g when prev.t <= g < p.t.
+            if let pr = prev, let g = prevNeededBefore, g < p.t { out.append(pr) }
+            prev = p
+            prevNeededBefore = grid.next(atOrAfter: p.t)
+        }
+        if let pr = prev, prevNeededBefore != nil { out.append(pr) }
+        return out
     }
 }
 

@@ -10,9 +10,26 @@ public struct SelectionPlan: Sendable {
         public var matchers: [Matcher]
         public var mint: Timestamp
         public var maxt: Timestamp
-        /// Set when every use is an instant selector evaluated at the one time `maxt` (an
-        /// instant query without subqueries or ranges): only the newest sample is needed.
-        public var latestOnly = false
+        /// Set when every use is a plain instant selector evaluated on one grid of times (the
+        /// query's steps, or one instant): then only the newest sample at or before each grid
+        /// time can matter, and the prefetch keeps just those.
+        public var grid: StepGrid?
+    }
+
+    /// Evaluation times `first, first + step, …, last`, in sample time (offset applied).
+    public struct StepGrid: Sendable, Equatable {
+        public var first: Timestamp
+        public var last: Timestamp
+        public var step: Int64
+
+        /// The smallest grid time at or after `t`, or nil past the last one.
+        func next(atOrAfter t: Timestamp) -> Timestamp? {
+            if t <= first { return first }
+            if t > last || step <= 0 { return nil }
+            let k = (t - first + step - 1) / step
+            let g = first + k * step
+            return g <= last ? g : nil
+        }
     }
 
     public private(set) var selections: [Selection] = []
@@ -77,16 +94,19 @@ public struct SelectionPlan: Sendable {
         if let at = vs.at { start = c.resolve(at); end = start }
         let offset = c.ms(vs.offsetExpr, vs.offset) + (vs.at == nil ? p.offset : 0)
         let subRange = vs.at == nil ? p.range : 0
-        let singleInstant = range == 0 && subRange == 0 && start == end && !vs.smoothed
+        var grid: StepGrid?
+        if range == 0, subRange == 0, !vs.smoothed {
+            grid = StepGrid(first: start - offset, last: end - offset, step: start == end ? 0 : c.step)
+        }
         start -= subRange + (range > 0 ? range : c.lookback) + offset
         end -= offset
         if let i = selections.firstIndex(where: { $0.matchers == vs.matchers }) {
-            let sameInstant = selections[i].latestOnly && singleInstant && selections[i].maxt == end && selections[i].mint == start
+            let sameGrid = grid != nil && selections[i].grid == grid && selections[i].mint == start && selections[i].maxt == end
             selections[i].mint = min(selections[i].mint, start)
             selections[i].maxt = max(selections[i].maxt, end)
-            selections[i].latestOnly = sameInstant
+            if !sameGrid { selections[i].grid = nil }
         } else {
-            selections.append(Selection(matchers: vs.matchers, mint: start, maxt: end, latestOnly: singleInstant))
+            selections.append(Selection(matchers: vs.matchers, mint: start, maxt: end, grid: grid))
         }
     }
 }
