@@ -149,16 +149,8 @@ final class StuckListener: Sendable {
 /// An HTTP client that reads a response 100 bytes every 100 ms with a tiny receive buffer.
 enum SlowReader {
     static func read(port: Int, path: String, seconds: Double) throws -> (bytes: Int, total: Int?) {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let fd = try LoopbackHTTP.connectSocket(port: port, receiveBuffer: 2048)
         defer { close(fd) }
-        var size: Int32 = 2048
-        setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        addr.sin_port = UInt16(port).bigEndian
-        let rc = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
-        guard rc == 0 else { throw URLError(.cannotConnectToHost) }
         let request = "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n\r\n"
         _ = request.withCString { write(fd, $0, strlen($0)) }
         var buf = [UInt8](repeating: 0, count: 100)

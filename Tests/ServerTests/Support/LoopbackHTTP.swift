@@ -30,17 +30,26 @@ enum LoopbackHTTP {
         let headers: [String: String]
     }
 
-    /// A raw HTTP/1.1 exchange over a POSIX socket, for bodies URLSession (libcurl) refuses to
-    /// hand over undecoded (`Content-Encoding: snappy`). Reads until the server closes.
-    static func requestData(_ method: String = "GET", port: Int, path: String, body: Data? = nil) async throws -> DataReply {
+    /// A TCP socket connected to 127.0.0.1:`port`; `receiveBuffer` shrinks SO_RCVBUF (slow readers).
+    static func connectSocket(port: Int, receiveBuffer: Int32? = nil) throws -> Int32 {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
+        if var size = receiveBuffer {
+            setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
+        }
         var addr = sockaddr_in()
         addr.sin_family = sa_family_t(AF_INET)
         addr.sin_addr.s_addr = inet_addr("127.0.0.1")
         addr.sin_port = UInt16(port).bigEndian
         let rc = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
-        guard rc == 0 else { throw URLError(.cannotConnectToHost) }
+        guard rc == 0 else { close(fd); throw URLError(.cannotConnectToHost) }
+        return fd
+    }
+
+    /// A raw HTTP/1.1 exchange over a POSIX socket, for bodies URLSession (libcurl) refuses to
+    /// hand over undecoded (`Content-Encoding: snappy`). Reads until the server closes.
+    static func requestData(_ method: String = "GET", port: Int, path: String, body: Data? = nil) async throws -> DataReply {
+        let fd = try connectSocket(port: port)
+        defer { close(fd) }
         let payload = body ?? Data()
         var request = Data("\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\nContent-Type: application/x-protobuf\r\nContent-Encoding: snappy\r\nContent-Length: \(payload.count)\r\n\r\n".utf8)
         request.append(payload)
