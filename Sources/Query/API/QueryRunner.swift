@@ -1,4 +1,5 @@
 import Dispatch
+import Synchronization
 public import Model
 public import Storage
 
@@ -10,11 +11,14 @@ public struct QueryRunner: Sendable {
     public let engine: Engine
     let storage: any Queryable
     let slots: QuerySlots
+    /// Concurrency and limit counters, for `/metrics`.
+    public let metrics: QueryMetrics
 
     public init(storage: any Queryable, options: EngineOptions = EngineOptions(), maxConcurrency: Int = 20) {
         self.storage = storage
         self.engine = Engine(options: options)
         self.slots = QuerySlots(limit: max(1, maxConcurrency))
+        self.metrics = QueryMetrics(maxConcurrent: max(1, maxConcurrency))
     }
 
     /// Evaluates `query` at `t`.
@@ -37,8 +41,28 @@ public struct QueryRunner: Sendable {
     ) async throws(QueryError) -> QueryResult {
         let expr: Expr
         do { expr = try parseExpr(query) } catch { throw QueryError(.parse, error.description) }
+        metrics.waiting.wrappingAdd(1, ordering: .relaxed)
         await slots.acquire()
-        defer { Task { await slots.release() } }
+        metrics.waiting.wrappingSubtract(1, ordering: .relaxed)
+        metrics.inFlight.wrappingAdd(1, ordering: .relaxed)
+        defer {
+            metrics.inFlight.wrappingSubtract(1, ordering: .relaxed)
+            Task { await slots.release() }
+        }
+        do throws(QueryError) {
+            let result = try await prefetchAndEvaluate(expr, start: start, end: end, step: step, timeout: timeout, evaluate)
+            metrics.record(nil)
+            return result
+        } catch {
+            metrics.record(error)
+            throw error
+        }
+    }
+
+    private func prefetchAndEvaluate(
+        _ expr: Expr, start: Timestamp, end: Timestamp, step: Int64, timeout: Duration?,
+        _ evaluate: @escaping @Sendable (Engine, PrefetchedSeriesSource) throws(QueryError) -> QueryResult
+    ) async throws(QueryError) -> QueryResult {
         var engine = self.engine
         if let timeout { engine.options.timeout = min(timeout, engine.options.timeout) }
         let plan = SelectionPlan(expr, start: start, end: end, step: step, lookbackDelta: engine.options.lookbackDelta)

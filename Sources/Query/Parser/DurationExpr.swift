@@ -76,9 +76,14 @@ public indirect enum DurationExpr: Sendable, CustomStringConvertible {
 extension Parser {
     /// A duration expression inside `[…]`: the full arithmetic grammar.
     mutating func parseDurationExpr(minPrecedence: Int = 0) throws(ParseError) -> DurationExpr {
+        nesting += 1
+        defer { nesting -= 1 }
+        guard nesting <= Self.maxNesting else { throw tooDeep(at: current.start) }
         var lhs = try parseDurationPrimary()
         while let op = currentBinaryOp(), [.add, .sub, .mul, .div, .mod, .pow].contains(op), op.precedence >= minPrecedence {
             let opTok = advance()
+            durationOperators += 1
+            guard durationOperators <= Self.maxNesting else { throw tooDeep(at: opTok.start) }
             let rhs = try parseDurationExpr(minPrecedence: op == .pow ? op.precedence : op.precedence + 1)
             if op == .div, case .literal(0) = rhs {
                 throw ParseError(position: opTok.start, message: "division by zero")

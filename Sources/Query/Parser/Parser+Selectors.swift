@@ -67,6 +67,8 @@ extension Parser {
         while true {
             switch current.kind {
             case .leftBracket:
+                lastDepth += 1
+                guard lastDepth <= Self.maxTreeDepth else { throw treeTooDeep(at: current.start) }
                 e = try parseRangeOrSubquery(e)
             case .at:
                 let atTok = advance()
