@@ -96,7 +96,7 @@ public struct NumberLiteral: Sendable {
 
     var description: String {
         if isDuration, value.isFinite {
-            let ms = Int64((value * 1000).rounded())
+            let ms = DurationExpr.clampedMilliseconds(value * 1000)
             return ms < 0 ? "-" + formatDuration(-ms) : formatDuration(ms)
         }
         if value.isNaN { return "NaN" }

@@ -52,16 +52,24 @@ public indirect enum DurationExpr: Sendable, CustomStringConvertible {
         }
     }
 
-    /// Milliseconds, rounded.
+    /// Milliseconds, rounded; 0 when not finite, clamped to `Int64` (a literal like
+    /// `[0233333333333333333333]` once trapped the conversion: found by libFuzzer).
     func milliseconds(step: Int64, range: Int64) -> Int64 {
-        let v = evaluate(step: Double(step) / 1000, range: Double(range) / 1000) * 1000
-        return v.isFinite ? Int64(v.rounded()) : 0
+        Self.clampedMilliseconds(evaluate(step: Double(step) / 1000, range: Double(range) / 1000) * 1000)
+    }
+
+    /// The largest duration, in milliseconds, that query arithmetic can add to a timestamp.
+    static let maxMilliseconds = Double(Int64.max / 4)
+
+    static func clampedMilliseconds(_ ms: Double) -> Int64 {
+        guard ms.isFinite else { return 0 }
+        return Int64(Swift.max(-maxMilliseconds, Swift.min(maxMilliseconds, ms.rounded())))
     }
 
     public var description: String {
         switch self {
         case .literal(let v):
-            let ms = Int64((v * 1000).rounded())
+            let ms = Self.clampedMilliseconds(v * 1000)
             return ms < 0 ? "-" + formatDuration(-ms) : formatDuration(ms)
         case .step: return "step()"
         case .range: return "range()"
