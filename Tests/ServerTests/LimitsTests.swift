@@ -113,3 +113,43 @@ struct LimitsTests {
         }
     }
 }
+
+extension LimitsTests {
+    /// A chunked body has no `Content-Length` to refuse up front: the middleware reads it up to
+    /// the limit and refuses it there.
+    @Test func chunkedBodiesAreRefusedOncePastTheLimit() async throws {
+        try await Self.withServer({ $0.maxRequestBodySize = 1024 }) { port in
+            let chunk = "query=up&pad=" + String(repeating: "x", count: 3000)
+            let head = "POST /api/v1/series HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+                + "Content-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\n\r\n"
+            let raw = head + String(chunk.utf8.count, radix: 16) + "\r\n" + chunk + "\r\n0\r\n\r\n"
+            let reply = try Self.rawExchange(port: port, Data(raw.utf8))
+            #expect(reply.hasPrefix("HTTP/1.1 413"), "\(reply.prefix(200))")
+            #expect(reply.contains("http: request body too large"))
+            #expect(try await Self.metric(port, #"lantern_http_request_body_too_large_total{handler="/api/v1/series"}"#) == 1)
+        }
+    }
+
+    /// Writes `request` to a fresh loopback connection and reads until the server closes it.
+    static func rawExchange(port: Int, _ request: Data) throws -> String {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var timeout = timeval(tv_sec: 10, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        addr.sin_port = UInt16(port).bigEndian
+        let rc = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        guard rc == 0 else { throw URLError(.cannotConnectToHost) }
+        _ = request.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        var response = Data()
+        var buf = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = read(fd, &buf, buf.count)
+            if n <= 0 { break }
+            response.append(contentsOf: buf[0..<n])
+        }
+        return String(decoding: response, as: UTF8.self)
+    }
+}

@@ -28,7 +28,8 @@ struct RequestBodyLimitMiddleware<Context: RequestContext>: RouterMiddleware {
         var request = request
         do {
             _ = try await request.collectBody(upTo: limit)
-        } catch let error as HTTPError where error.status == .contentTooLarge {
+        } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
+            // NIO's `NIOTooManyBytesError` for a streamed body, Hummingbird's `HTTPError` otherwise.
             return refuse(request)
         }
         return try await next(request, context)
