@@ -41,10 +41,15 @@ while [ "$(date +%s)" -lt "$END" ]; do
   echo "$LOG" | grep -E "^fuzz $TARGET: [0-9]+ inputs" || true
   if [ $STATUS -ne 0 ]; then
     FOUND=$((FOUND + 1))
-    FILE="$REGRESSIONS/crash-$SEED.bin"
-    cp "$SCRATCH" "$FILE"
-    echo "round with seed $SEED failed (status $STATUS); last input saved as $FILE" >&2
-    echo "$LOG" | tail -30 >&2
+    if echo "$LOG" | grep -q "unexpected signal"; then
+      # The process died: the scratch file holds the input it died on.
+      FILE="$REGRESSIONS/crash-$SEED.bin"
+      cp "$SCRATCH" "$FILE"
+      echo "round with seed $SEED crashed; its last input saved as $FILE" >&2
+    else
+      echo "round with seed $SEED failed (status $STATUS); replay with LANTERN_FUZZ_SEED=$SEED" >&2
+    fi
+    echo "$LOG" | grep -E "recorded an issue|signal" | cut -c1-600 >&2
     # Findings that did not kill the process were saved by the harness too.
     ls /tmp/lantern-fuzz-findings/"$TARGET"-"$SEED"-* 2>/dev/null | while read -r f; do cp "$f" "$REGRESSIONS/"; done
   fi

@@ -82,7 +82,7 @@ struct FuzzRun {
     private static let savePath = environment["LANTERN_FUZZ_SAVE_CURRENT"]
 
     private func check(_ input: [UInt8], iteration: Int, _ report: inout Report, _ parse: ([UInt8]) -> FuzzOutcome) {
-        if let path = Self.savePath { FileManager.default.createFile(atPath: path, contents: Data(input)) }
+        if let path = Self.savePath { _ = FileManager.default.createFile(atPath: path, contents: Data(input)) }
         let started = ContinuousClock.now
         let outcome = parse(input)
         let took = ContinuousClock.now - started
@@ -105,7 +105,7 @@ struct FuzzRun {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("lantern-fuzz-findings")
         try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let file = dir.appendingPathComponent("\(target)-\(seed)-\(iteration).bin")
-        FileManager.default.createFile(atPath: file.path, contents: Data(input))
+        _ = FileManager.default.createFile(atPath: file.path, contents: Data(input))
         return file.path
     }
 }
