@@ -198,6 +198,16 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Seeded mutation fuzzing of every parser of untrusted input (docs/RELIABILITY.md, "Bad input").
+        .testTarget(
+            name: "FuzzTests",
+            dependencies: [
+                "Scrape", "Query", "Config", "Model", "Prompb",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            resources: [.copy("Corpus"), .copy("Regressions")],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "ServerTests",
             dependencies: [

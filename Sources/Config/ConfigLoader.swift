@@ -41,6 +41,13 @@ public enum ConfigLoader {
     public static func parse(yaml: String, baseDirectory: String, source: String = "prometheus.yml") throws(ConfigError) -> PrometheusConfig {
         var root: Node?
         do {
+            try YAMLDepthLimit.check(yaml)
+        } catch {
+            var e = error
+            e.file = source
+            throw e
+        }
+        do {
             root = try Yams.compose(yaml: yaml)
         } catch {
             throw syntaxError(error, source: source)

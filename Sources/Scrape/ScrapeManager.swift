@@ -11,6 +11,8 @@ public actor ScrapeManager {
     private let scraper: any TargetScraper
     private let userAgent: String
     private let logger: Logger
+    /// Limit hits of every pool and loop, for `/metrics`.
+    public nonisolated let metrics = ScrapeMetrics()
     private var configs: [String: ScrapeConfig] = [:]
     private var pools: [String: ScrapePool] = [:]
     private var targetSets: [String: [TargetGroup]] = [:]
@@ -65,7 +67,7 @@ public actor ScrapeManager {
             if let pool = pools[job] {
                 if configs[job] != config { try await pool.reload(config) }
             } else {
-                pools[job] = try ScrapePool(config: config, storage: storage, scraper: scraper, userAgent: userAgent, logger: logger)
+                pools[job] = try ScrapePool(config: config, storage: storage, scraper: scraper, userAgent: userAgent, metrics: metrics, logger: logger)
             }
         }
         configs = wanted

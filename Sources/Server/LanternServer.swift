@@ -41,6 +41,9 @@ public struct LanternServer: Sendable {
         let router = Router()
         // Before every route and before gzip: authentication covers every endpoint.
         if let middleware = access.middleware { router.add(middleware: middleware) }
+        let bodyLimitMetrics = RequestBodyLimitMetrics()
+        await registry.register(ClosureCollector { bodyLimitMetrics.collect() })
+        router.add(middleware: RequestBodyLimitMiddleware(limit: options.maxRequestBodySize, metrics: bodyLimitMetrics))
         router.add(middleware: GzipMiddleware())
         LifecycleRoutes.add(
             to: router, registry: registry, readiness: readiness, lifecycleEnabled: options.enableLifecycle,
@@ -48,7 +51,10 @@ public struct LanternServer: Sendable {
         )
         TargetsAPI.add(to: router) { await core.scrapeManager }
         if let storage = await core.openStorageHandle {
-            queryAPI(storage).addRoutes(to: router)
+            let api = queryAPI(storage)
+            let queryMetrics = api.runner.metrics
+            await registry.register(ClosureCollector { queryMetrics.collect() })
+            api.addRoutes(to: router)
         }
         StatusAPI.add(to: router, core: core, options: options, startTime: Timestamp(startTime * 1000))
         ExportAPI.add(to: router) { await core.openStorageHandle }

@@ -84,6 +84,8 @@ actor ServerCore {
         self.discovery = discovery
         self.scrape = scrape
         await registry.register(ClosureCollector { await discovery.metrics() })
+        let scrapeMetrics = scrape.metrics
+        await registry.register(ClosureCollector { scrapeMetrics.collect() })
         background.append(Task { await discovery.run() })
         background.append(Task { await scrape.run(targetSets: discovery.syncStream) })
         try await apply(config)

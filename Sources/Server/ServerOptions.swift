@@ -18,6 +18,9 @@ public struct ServerOptions: Sendable {
     public var webConfigFile: String?
     /// `--web.enable-admin-api`: allow `/api/v1/admin/tsdb/*` (delete series, snapshot).
     public var enableAdminAPI: Bool = false
+    /// `--web.max-request-body-size` in bytes (default 10 MiB, Go's limit on a form body):
+    /// the largest body any POST endpoint reads.
+    public var maxRequestBodySize: Int = 10 << 20
     /// `--query.lookback-delta` in milliseconds (Prometheus's default 5m).
     public var queryLookbackDelta: Int64 = 300_000
     /// `--query.max-samples` (default 50,000,000).

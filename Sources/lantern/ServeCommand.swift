@@ -38,6 +38,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(name: .customLong("web.enable-lifecycle"), help: "Enable shutdown and reload via HTTP request.")
     var enableLifecycle = false
 
+    @Option(name: .customLong("web.max-request-body-size"), help: "Largest request body accepted by any POST endpoint (e.g. 10MB); larger ones get 413.")
+    var maxRequestBodySize: String = "10MB"
+
     @Option(name: .customLong("query.lookback-delta"), help: "The maximum lookback duration for retrieving metrics during expression evaluations.")
     var queryLookbackDelta: String = "5m"
 
@@ -76,6 +79,8 @@ struct ServeCommand: AsyncParsableCommand {
         options.enableLifecycle = enableLifecycle
         options.webConfigFile = webConfigFile
         options.enableAdminAPI = enableAdminAPI
+        options.maxRequestBodySize = Int(try FlagValues.bytes(maxRequestBodySize, flag: "--web.max-request-body-size"))
+        guard options.maxRequestBodySize > 0 else { throw ValidationError("--web.max-request-body-size must be positive") }
         options.queryLookbackDelta = try FlagValues.duration(queryLookbackDelta, flag: "--query.lookback-delta")
         options.queryTimeout = try FlagValues.duration(queryTimeout, flag: "--query.timeout")
         guard queryMaxSamples > 0 else { throw ValidationError("--query.max-samples must be positive") }
@@ -87,6 +92,7 @@ struct ServeCommand: AsyncParsableCommand {
             "storage.retention.time": retentionTime, "storage.retention.size": retentionSize,
             "web.listen-address": listenAddress, "web.enable-lifecycle": "\(enableLifecycle)",
             "web.config.file": webConfigFile ?? "", "web.enable-admin-api": "\(enableAdminAPI)",
+            "web.max-request-body-size": maxRequestBodySize,
             "query.lookback-delta": queryLookbackDelta, "query.max-samples": "\(queryMaxSamples)",
             "query.timeout": queryTimeout, "query.max-concurrency": "\(queryMaxConcurrency)",
             "log.level": logLevel, "log.format": logFormat,

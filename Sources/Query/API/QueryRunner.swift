@@ -1,4 +1,5 @@
 import Dispatch
+import Synchronization
 public import Model
 public import Storage
 
@@ -10,11 +11,14 @@ public struct QueryRunner: Sendable {
     public let engine: Engine
     let storage: any Queryable
     let slots: QuerySlots
+    /// Concurrency and limit counters, for `/metrics`.
+    public let metrics: QueryMetrics
 
     public init(storage: any Queryable, options: EngineOptions = EngineOptions(), maxConcurrency: Int = 20) {
         self.storage = storage
         self.engine = Engine(options: options)
         self.slots = QuerySlots(limit: max(1, maxConcurrency))
+        self.metrics = QueryMetrics(maxConcurrent: max(1, maxConcurrency))
     }
 
     /// Evaluates `query` at `t`.
@@ -40,8 +44,32 @@ public struct QueryRunner: Sendable {
         do { expr = try parseExpr(query) } catch { throw QueryError(.parse, error.description) }
         let clock = ContinuousClock()
         let begin = clock.now
+        metrics.waiting.wrappingAdd(1, ordering: .relaxed)
         await slots.acquire()
-        defer { Task { await slots.release() } }
+        metrics.waiting.wrappingSubtract(1, ordering: .relaxed)
+        metrics.inFlight.wrappingAdd(1, ordering: .relaxed)
+        defer {
+            metrics.inFlight.wrappingSubtract(1, ordering: .relaxed)
+            Task { await slots.release() }
+        }
+        let dequeued = clock.now
+        do throws(QueryError) {
+            var result = try await prefetchAndEvaluate(expr, start: start, end: end, step: step, timeout: timeout, lookbackDelta: lookbackDelta, evaluate)
+            result.stats.execQueueTime = (dequeued - begin).seconds
+            result.stats.execTotalTime = (clock.now - begin).seconds
+            metrics.record(nil)
+            return result
+        } catch {
+            metrics.record(error)
+            throw error
+        }
+    }
+
+    private func prefetchAndEvaluate(
+        _ expr: Expr, start: Timestamp, end: Timestamp, step: Int64, timeout: Duration?, lookbackDelta: Int64?,
+        _ evaluate: @escaping @Sendable (Engine, PrefetchedSeriesSource) throws(QueryError) -> QueryResult
+    ) async throws(QueryError) -> QueryResult {
+        let clock = ContinuousClock()
         let dequeued = clock.now
         var engine = self.engine
         if let timeout { engine.options.timeout = min(timeout, engine.options.timeout) }
@@ -72,11 +100,8 @@ public struct QueryRunner: Sendable {
             }
         }
         var answer = try result.get()
-        let done = clock.now
-        answer.stats.execQueueTime = (dequeued - begin).seconds
         answer.stats.queryPreparationTime = (prepared - dequeued).seconds
-        answer.stats.innerEvalTime = (done - prepared).seconds
-        answer.stats.execTotalTime = (done - begin).seconds
+        answer.stats.innerEvalTime = (clock.now - prepared).seconds
         return answer
     }
 }

@@ -96,7 +96,7 @@ public struct NumberLiteral: Sendable {
 
     var description: String {
         if isDuration, value.isFinite {
-            let ms = Int64((value * 1000).rounded())
+            let ms = DurationExpr.clampedMilliseconds(value * 1000)
             return ms < 0 ? "-" + formatDuration(-ms) : formatDuration(ms)
         }
         if value.isNaN { return "NaN" }
@@ -176,7 +176,11 @@ public struct VectorSelector: Sendable {
             if let name, m.name == LabelName.metricName, m.type == .equal, m.value == name, !name.isEmpty { continue }
             parts.append(matcherText(m))
         }
-        if let name, !isLegacyName(name, allowColon: true) {
+        // A name given as `{"name", __name__=~"…"}` must stay inside the braces: printed as
+        // `name{__name__=~"…"}` it would not parse again ("metric name must not be set twice";
+        // found by fuzzing the print/re-parse round trip).
+        let otherNameMatcher = name.map { n in matchers.contains { $0.name == LabelName.metricName && !($0.type == .equal && $0.value == n) } } ?? false
+        if let name, !isLegacyName(name, allowColon: true) || otherNameMatcher {
             // Prometheus 3 prints a UTF-8 metric name as the first, quoted element inside the braces.
             return "{\(([quotedGo(name)] + parts).joined(separator: ","))}"
         }

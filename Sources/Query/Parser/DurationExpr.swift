@@ -52,16 +52,26 @@ public indirect enum DurationExpr: Sendable, CustomStringConvertible {
         }
     }
 
-    /// Milliseconds, rounded.
+    /// Milliseconds, rounded; 0 when not finite, clamped to `Int64` (a literal like
+    /// `[0233333333333333333333]` once trapped the conversion: found by libFuzzer).
     func milliseconds(step: Int64, range: Int64) -> Int64 {
-        let v = evaluate(step: Double(step) / 1000, range: Double(range) / 1000) * 1000
-        return v.isFinite ? Int64(v.rounded()) : 0
+        Self.clampedMilliseconds(evaluate(step: Double(step) / 1000, range: Double(range) / 1000) * 1000)
+    }
+
+    /// The largest duration, in milliseconds, that query arithmetic can add to a timestamp.
+    static let maxMilliseconds = Double(Int64.max / 4)
+
+    static func clampedMilliseconds(_ ms: Double) -> Int64 {
+        guard ms.isFinite else { return 0 }
+        return Int64(Swift.max(-maxMilliseconds, Swift.min(maxMilliseconds, ms.rounded())))
     }
 
     public var description: String {
         switch self {
         case .literal(let v, let isDuration):
-            return NumberLiteral(value: v, isDuration: isDuration, position: PositionRange(start: 0, end: 0)).description
+            guard isDuration else { return NumberLiteral(value: v, position: PositionRange(start: 0, end: 0)).description }
+            let ms = Self.clampedMilliseconds(v * 1000)
+            return ms < 0 ? "-" + formatDuration(-ms) : formatDuration(ms)
         case .step: return "step()"
         case .range: return "range()"
         case .negate(let e): return "-\(e)"
@@ -75,9 +85,14 @@ public indirect enum DurationExpr: Sendable, CustomStringConvertible {
 extension Parser {
     /// A duration expression inside `[…]`: the full arithmetic grammar.
     mutating func parseDurationExpr(minPrecedence: Int = 0) throws(ParseError) -> DurationExpr {
+        nesting += 1
+        defer { nesting -= 1 }
+        guard nesting <= Self.maxNesting else { throw tooDeep(at: current.start) }
         var lhs = try parseDurationPrimary()
         while let op = currentBinaryOp(), [.add, .sub, .mul, .div, .mod, .pow].contains(op), op.precedence >= minPrecedence {
             let opTok = advance()
+            durationOperators += 1
+            guard durationOperators <= Self.maxNesting else { throw tooDeep(at: opTok.start) }
             let rhs = try parseDurationExpr(minPrecedence: op == .pow ? op.precedence : op.precedence + 1)
             if op == .div, case .literal(0, _) = rhs {
                 throw ParseError(position: opTok.start, message: "division by zero")

@@ -67,6 +67,8 @@ extension Parser {
         while true {
             switch current.kind {
             case .leftBracket:
+                lastDepth += 1
+                guard lastDepth <= Self.maxTreeDepth else { throw treeTooDeep(at: current.start) }
                 e = try parseRangeOrSubquery(e)
             case .at:
                 let atTok = advance()
@@ -111,6 +113,10 @@ extension Parser {
         let start = current.start
         let d = try parseDurationExpr()
         guard d.isConstant else { return (0, d) }
+        let exact = d.evaluate(step: 0, range: 0) * 1000
+        if exact.isFinite, abs(exact) > DurationExpr.maxMilliseconds {
+            throw ParseError(position: start, message: "duration out of range")
+        }
         let ms = d.milliseconds(step: 0, range: 0)
         if ms <= 0 { throw ParseError(position: start, message: "duration must be greater than 0") }
         return (ms, nil)

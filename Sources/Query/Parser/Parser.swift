@@ -49,10 +49,36 @@ public func parseExpr(_ query: String) throws(ParseError) -> Expr {
 }
 
 /// Recursive-descent parser with precedence climbing for binary operators.
+///
+/// Nesting is limited (``maxNesting``, ``maxTreeDepth``): the parser, the type checker, the
+/// printer and the engine all recurse over the tree, so a query of 100,000 parentheses or a chain of
+/// 100,000 `+` would otherwise overflow the stack and kill the server. Prometheus (Go, with
+/// growable stacks) has no such limit; no real query comes near it.
 struct Parser {
     var tokens: [Token]
     var index = 0
     var nextSelectorID = 0
+    /// How many `parseExpr` / `parseDurationExpr` calls are active (the recursion depth).
+    var nesting = 0
+    /// The tree depth of the expression the last parse function returned.
+    var lastDepth = 0
+    /// Binary operators seen in duration expressions (their trees are built by a loop).
+    var durationOperators = 0
+
+    /// How deeply parentheses, calls, aggregations and unary operators may nest (the parser's
+    /// own recursion). A debug build overflowed a 512 KiB dispatch-thread stack at ~1,000.
+    static let maxNesting = 256
+    /// The deepest expression tree, counting operator chains like `a or b or c …`, which the
+    /// parser builds in a loop but the engine evaluates recursively (safe to ~900 in a debug build).
+    static let maxTreeDepth = 512
+
+    func tooDeep(at position: Int) -> ParseError {
+        ParseError(position: position, message: "expression nesting exceeds the maximum depth of \(Self.maxNesting)")
+    }
+
+    func treeTooDeep(at position: Int) -> ParseError {
+        ParseError(position: position, message: "expression nesting exceeds the maximum tree depth of \(Self.maxTreeDepth)")
+    }
 
     init(tokens: [Token]) { self.tokens = tokens }
 
@@ -109,7 +135,11 @@ struct Parser {
     }
 
     mutating func parseExpr(minPrecedence: Int) throws(ParseError) -> Expr {
+        nesting += 1
+        defer { nesting -= 1 }
+        guard nesting <= Self.maxNesting else { throw tooDeep(at: current.start) }
         var lhs = try parseUnary()
+        var depth = lastDepth
         while let op = currentBinaryOp(), op.precedence >= minPrecedence {
             let opTok = advance()
             var returnBool = false
@@ -136,9 +166,13 @@ struct Parser {
                 if which != "fill_left" { matching?.fillRight = v }
             }
             let rhs = try parseExpr(minPrecedence: op == .pow ? op.precedence : op.precedence + 1)
+            depth = max(depth, lastDepth) + 1
+            guard depth <= Self.maxTreeDepth else { throw treeTooDeep(at: opTok.start) }
             lhs = try makeBinary(op, lhs, rhs, returnBool: returnBool, matching: matching,
                                  opPosition: PositionRange(start: opTok.start, end: opTok.end))
         }
+        lastDepth = depth
+        guard depth <= Self.maxTreeDepth else { throw treeTooDeep(at: current.start) }
         return lhs
     }
 
@@ -147,6 +181,7 @@ struct Parser {
             let t = advance()
             // Unary operators bind like `*`: only `^` binds tighter.
             let operand = try parseExpr(minPrecedence: BinaryOp.pow.precedence)
+            lastDepth += 1
             let pos = PositionRange(start: t.start, end: operand.position.end)
             if case .number(var n) = operand {
                 if t.kind == .sub { n.value = -n.value }
@@ -164,10 +199,12 @@ struct Parser {
 
     mutating func parsePrimary() throws(ParseError) -> Expr {
         let t = current
+        lastDepth = 1
         switch t.kind {
         case .leftParen:
             _ = advance()
             let e = try parseExpr(minPrecedence: 0)
+            lastDepth += 1
             let close = try expect(.rightParen, "parenthesized expression")
             return .paren(e, PositionRange(start: t.start, end: close.end))
         case .number:
@@ -206,11 +243,14 @@ struct Parser {
             _ = advance()
             _ = advance()
             var args: [Expr] = []
+            var depth = 0
             while current.kind != .rightParen {
                 args.append(try parseExpr(minPrecedence: 0))
+                depth = max(depth, lastDepth)
                 if current.kind == .comma { _ = advance(); continue }
                 guard current.kind == .rightParen else { throw unexpected("argument list") }
             }
+            lastDepth = depth + 1
             let close = advance()
             return .call(Call(function: f, args: args, position: PositionRange(start: t.start, end: close.end)))
         }
@@ -238,11 +278,14 @@ struct Parser {
         }
         _ = try expect(.leftParen, "aggregation")
         var args: [Expr] = []
+        var depth = 0
         while current.kind != .rightParen {
             args.append(try parseExpr(minPrecedence: 0))
+            depth = max(depth, lastDepth)
             if current.kind == .comma { _ = advance(); continue }
             guard current.kind == .rightParen else { throw unexpected("aggregation") }
         }
+        lastDepth = depth + 1
         var end = advance().end
         if isKeyword("by") || isKeyword("without") {
             if hadGrouping { throw unexpected() }

@@ -16,10 +16,12 @@ public struct ScrapeLoop: Sendable {
     var cache = ScrapeCache()
     var report: ReportSeries
     var metadata = MetadataTracker()
+    let metrics: ScrapeMetrics
 
     public init(target: ScrapeTarget, settings: ScrapeSettings, storage: any Appendable, scraper: any TargetScraper,
-                health: TargetHealth = TargetHealth(), logger: Logger) {
+                health: TargetHealth = TargetHealth(), metrics: ScrapeMetrics = ScrapeMetrics(), logger: Logger) {
         self.target = target
+        self.metrics = metrics
         self.settings = settings
         self.storage = storage
         self.scraper = scraper
@@ -70,6 +72,7 @@ public struct ScrapeLoop: Sendable {
             cache.endSuccessfulScrape()
         } catch {
             failure = error
+            metrics.recordFailure(error)
             await appender.rollback()
             appender = storage.appender()
             // A failed scrape counts as an empty one: every series of the last scrape goes stale.

@@ -26,10 +26,13 @@ public actor ScrapePool {
     private var dropped: [Labels] = []
     private var failed: [(Labels, String)] = []
     private var targetLimitError: String?
+    private let metrics: ScrapeMetrics
 
     /// - Throws: when a relabel regex does not compile (the loader rejects those first).
-    public init(config: ScrapeConfig, storage: any Appendable, scraper: any TargetScraper, userAgent: String, logger: Logger) throws {
+    public init(config: ScrapeConfig, storage: any Appendable, scraper: any TargetScraper, userAgent: String,
+                metrics: ScrapeMetrics = ScrapeMetrics(), logger: Logger) throws {
         jobName = config.jobName
+        self.metrics = metrics
         self.config = config
         builder = try Self.builder(for: config)
         settings = try ScrapeSettings(config: config, userAgent: userAgent)
@@ -67,6 +70,7 @@ public actor ScrapePool {
         }
         if config.targetLimit > 0, wanted.count > config.targetLimit {
             targetLimitError = "target_limit exceeded (number of targets: \(wanted.count), limit: \(config.targetLimit))"
+            metrics.recordTargetLimitHit()
             wanted.removeAll()
         } else {
             targetLimitError = nil
@@ -95,7 +99,7 @@ public actor ScrapePool {
 
     private func startLoop(hash: UInt64, target: ScrapeTarget) {
         let health = TargetHealth()
-        let loop = ScrapeLoop(target: target, settings: settings, storage: storage, scraper: scraper, health: health, logger: logger)
+        let loop = ScrapeLoop(target: target, settings: settings, storage: storage, scraper: scraper, health: health, metrics: metrics, logger: logger)
         let task = Task {
             var loop = loop
             await loop.run()

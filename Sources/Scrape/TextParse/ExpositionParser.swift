@@ -73,6 +73,8 @@ public struct ExpositionParser {
     var typeLineName: Range<Int> = 0..<0
     var cachedStartTimestamp: Int64 = 0
     var cachedStartKey: [UInt8]?
+    /// Where the last `_created` look-ahead stopped and the `_created` sample it stopped at.
+    var startLookahead: (end: Int, found: (key: [UInt8], value: Double)?)?
 
     /// Prometheus's canonical NaN (`value.NormalNaN`), distinct from the staleness marker.
     public static let normalNaN = Double(bitPattern: 0x7ff8_0000_0000_0001)

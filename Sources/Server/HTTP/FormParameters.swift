@@ -7,13 +7,14 @@ import Hummingbird
 struct FormParameters: Sendable {
     private var values: [(String, String)] = []
 
-    /// Reads the query and, for a form POST, up to 1 MiB of body.
+    /// Reads the query and, for a form POST, its body (already bounded by
+    /// `RequestBodyLimitMiddleware`, `--web.max-request-body-size`).
     static func read(_ request: Request) async throws -> FormParameters {
         var p = FormParameters()
         p.values = decode(request.uri.query ?? "")
         if request.method == .post, request.headers[.contentType]?.hasPrefix("application/x-www-form-urlencoded") == true {
             var req = request
-            let body = try await req.collectBody(upTo: 1 << 20)
+            let body = try await req.collectBody(upTo: .max)
             p.values += decode(String(buffer: body))
         }
         return p

@@ -17,8 +17,9 @@ import Storage
 /// handler, equality matchers on this server's external labels are satisfied by them (a
 /// reader with `filter_external_labels` sends them), and every series carries them.
 enum RemoteReadAPI {
-    /// Request bodies larger than this (compressed) are refused.
-    static let maxBody = 32 << 20
+    /// The body was bounded by `RequestBodyLimitMiddleware` (`--web.max-request-body-size`)
+    /// before this handler runs; the decoded size by `Snappy.decode` (32 MiB).
+    static let maxBody = Int.max
 
     static func add(to router: Router<BasicRequestContext>, externalLabels: @escaping @Sendable () async -> Labels,
                     storage: @escaping @Sendable () async -> (any Queryable)?) {

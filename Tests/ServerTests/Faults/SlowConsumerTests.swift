@@ -18,8 +18,9 @@ struct SlowConsumerTests {
         // can take longer than the healthy job's 300 ms).
         let big = try await CountingTarget.start(index: 9, seriesCount: 4_000)
         defer { for t in healthy + [big] { t.stop() } }
-        try writeScrapeConfig(dir, job: "healthy", interval: "500ms", timeout: "300ms", targets: healthy.map(\.address), extraJobs: """
+        try writeScrapeConfig(dir, job: "healthy", interval: "500ms", timeout: "450ms", targets: healthy.map(\.address), extraJobs: """
           - job_name: stuck
+            scrape_timeout: 300ms
             static_configs:
               - targets: ["127.0.0.1:\(stuck.port)"]
           - job_name: big
@@ -71,7 +72,9 @@ struct SlowConsumerTests {
             #expect(r.body.contains(#""errorType":"timeout""#) && r.body.contains("query timed out in expression evaluation"), "\(r.body)")
         }
         let sortedFast = fast.sorted()
-        #expect(sortedFast[sortedFast.count / 2] < 0.5 && (sortedFast.last ?? 0) < 1.5, "fast queries took \(sortedFast)")
+        // Generous bounds: the suite runs beside other CPU-heavy suites on two cores; waiting
+        // behind the timed-out queries would take their 400 ms each, over and over.
+        #expect(sortedFast[sortedFast.count / 2] < 1.0 && (sortedFast.last ?? 0) < 3.0, "fast queries took \(sortedFast)")
 
         // (a) the healthy targets' scrapes stayed on schedule through all of it,
         let windowEnd = Date().timeIntervalSince1970
