@@ -88,6 +88,16 @@ public struct QueryRunner: Sendable {
         guard spent < engine.options.timeout else { throw QueryError(.timeout, "query timed out in query execution") }
         engine.options.timeout -= spent
         let finalEngine = engine
+        // A small query (the usual dashboard panel over a few series) is evaluated right here:
+        // well under a millisecond of work, less than the two thread hops to the evaluation queue.
+        let steps = step > 0 ? Int((end - start) / step) + 1 : 1
+        if !expr.containsSubquery, source.sampleCount + source.seriesCount * steps < Self.inlineEvaluationBudget {
+            var answer = try evaluate(finalEngine, source)
+            answer.storageWarnings = source.storageWarnings
+            answer.stats.queryPreparationTime = (prepared - dequeued).seconds
+            answer.stats.innerEvalTime = (clock.now - prepared).seconds
+            return answer
+        }
         let result: Result<QueryResult, QueryError> = await withCheckedContinuation { cont in
             DispatchQueue.global(qos: .userInitiated).async {
                 do throws(QueryError) {
@@ -103,6 +113,26 @@ public struct QueryRunner: Sendable {
         answer.stats.queryPreparationTime = (prepared - dequeued).seconds
         answer.stats.innerEvalTime = (clock.now - prepared).seconds
         return answer
+    }
+}
+
+extension QueryRunner {
+    /// Samples plus series × steps below which a query is evaluated on the calling task.
+    static let inlineEvaluationBudget = 50_000
+}
+
+extension Expr {
+    /// True when a subquery appears anywhere (its cost is not bounded by the samples read).
+    var containsSubquery: Bool {
+        switch self {
+        case .number, .string, .vectorSelector, .matrixSelector: return false
+        case .subquery: return true
+        case .paren(let e, _): return e.containsSubquery
+        case .unary(let u): return u.expr.containsSubquery
+        case .binary(let b): return b.lhs.containsSubquery || b.rhs.containsSubquery
+        case .call(let c): return c.args.contains { $0.containsSubquery }
+        case .aggregate(let a): return a.expr.containsSubquery || (a.param?.containsSubquery ?? false)
+        }
     }
 }
 

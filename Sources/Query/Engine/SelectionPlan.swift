@@ -118,9 +118,20 @@ public final class PrefetchedSeriesSource: SeriesSource, @unchecked Sendable {  
     /// returns these as the response's `warnings`, as Prometheus does for storage warnings.
     public let storageWarnings: [String]
 
+    /// Series and samples held, for the runner's choice of where to evaluate.
+    public let seriesCount: Int
+    public let sampleCount: Int
+
     public init(_ byMatchers: [[Matcher]: [StoredSeries]], storageWarnings: [String] = []) {
         self.byMatchers = byMatchers
         self.storageWarnings = storageWarnings
+        var series = 0, samples = 0
+        for list in byMatchers.values {
+            series += list.count
+            for s in list { samples += s.samples.count }
+        }
+        seriesCount = series
+        sampleCount = samples
     }
 
     public func select(matchers: [Matcher], mint: Timestamp, maxt: Timestamp) throws -> [StoredSeries] {
