@@ -99,7 +99,9 @@ extension LanternServer {
         engine.maxSamples = options.queryMaxSamples
         engine.timeout = .milliseconds(options.queryTimeout)
         let runner = QueryRunner(storage: storage, options: engine, maxConcurrency: options.queryMaxConcurrency)
-        return QueryAPI(runner: runner, queryable: storage)
+        var api = QueryAPI(runner: runner, queryable: storage)
+        api.maxFormBytes = options.maxRequestBodySize
+        return api
     }
 }
 

@@ -45,6 +45,15 @@ struct LimitsTests {
         return Data(fields.map { "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: allowed)!)" }.joined(separator: "&").utf8)
     }
 
+    @Test func aLargerBodyLimitAlsoWidensQueryForms() async throws {
+        try await Self.withServer({ $0.maxRequestBodySize = 12 << 20 }) { port in
+            // 11 MiB: over the 10 MiB default, under the flag; the query API reads it whole.
+            let big = Self.form(["query": "vector(1)", "pad": String(repeating: "x", count: 11 << 20)])
+            let r = try await LoopbackHTTP.request("POST", port: port, path: "/api/v1/query", body: big, timeout: 30, contentType: "application/x-www-form-urlencoded")
+            #expect(r.status == 200, "\(r.body.prefix(300))")
+        }
+    }
+
     @Test func requestBodyLimitRefusesLargeBodiesOnEveryPOSTEndpoint() async throws {
         try await Self.withServer({ $0.maxRequestBodySize = 1024 }) { port in
             let big = Self.form(["query": "up", "pad": String(repeating: "x", count: 4096)])

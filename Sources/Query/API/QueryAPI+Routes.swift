@@ -3,15 +3,12 @@ import HTTPTypes
 import NIOCore
 
 extension QueryAPI {
-    /// Largest form body read from a POST (Prometheus's `http.Server` reads up to 10 MB forms).
-    static let maxFormBytes = 10 << 20
-
     /// Mounts the read API on `router`, GET and POST for each endpoint.
     public func addRoutes<Context: RequestContext>(to router: Router<Context>) {
         let api = self
         for path in ["/api/v1/query", "/api/v1/query_range", "/api/v1/series", "/api/v1/labels", "/api/v1/format_query", "/api/v1/parse_query"] {
             let handler: @Sendable (Request, Context) async throws -> Response = { request, _ in
-                let params = try await Self.params(request)
+                let params = try await Self.params(request, upTo: api.maxFormBytes)
                 switch path {
                 case "/api/v1/query": return Self.response(await api.query(params))
                 case "/api/v1/query_range": return Self.response(await api.queryRange(params))
@@ -27,13 +24,13 @@ extension QueryAPI {
         let values: @Sendable (Request, Context) async throws -> Response = { request, context in
             let raw = context.parameters.get("name") ?? ""
             let name = APIParams.unescape(Substring(raw)) ?? raw
-            return Self.response(await api.labelValues(name: name, try await Self.params(request)))
+            return Self.response(await api.labelValues(name: name, try await Self.params(request, upTo: api.maxFormBytes)))
         }
         router.get("/api/v1/label/:name/values", use: values)
     }
 
     /// URL query plus, for a form-encoded POST, its body.
-    static func params(_ request: Request) async throws -> APIParams {
+    static func params(_ request: Request, upTo maxFormBytes: Int) async throws -> APIParams {
         var body: String?
         if request.method == .post, request.headers[.contentType]?.hasPrefix("application/x-www-form-urlencoded") ?? false {
             var request = request

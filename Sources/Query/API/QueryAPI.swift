@@ -13,6 +13,10 @@ public struct QueryAPI: Sendable {
     /// The current time (the default `time` of an instant query).
     public let now: @Sendable () -> Timestamp
 
+    /// Largest form body read from a POST: `--web.max-request-body-size` (default 10 MiB, as
+    /// Go's `http.Server` reads forms).
+    public var maxFormBytes = 10 << 20
+
     /// Prometheus's cap on points per series of a range query.
     public static let maxPointsPerSeries: Int64 = 11_000
 
