@@ -46,7 +46,8 @@ struct KubernetesWatchRobustnessTests {
             totalLines: 4)
         try await server.start()
         let metrics = KubernetesSDMetrics()
-        let run = try await KubernetesCaseRunner.discover(try config(server.baseURL), server: server, metrics: metrics)
+        let run = try await KubernetesCaseRunner.discover(try config(server.baseURL), server: server, metrics: metrics,
+                                                          until: { Self.addresses($0) == ["node/b": "10.0.0.2:0", "node/c": "10.0.0.3:0"] })
         await server.stop()
         #expect(!run.timedOut)
         #expect(Self.addresses(run.groups) == ["node/b": "10.0.0.2:0", "node/c": "10.0.0.3:0"])
@@ -71,7 +72,8 @@ struct KubernetesWatchRobustnessTests {
         server.failLists(path: Self.nodes, count: 2)
         try await server.start()
         let metrics = KubernetesSDMetrics()
-        let run = try await KubernetesCaseRunner.discover(try config(server.baseURL), server: server, metrics: metrics)
+        let run = try await KubernetesCaseRunner.discover(try config(server.baseURL), server: server, metrics: metrics,
+                                                          until: { Self.addresses($0) == ["node/a": "10.0.0.9:0"] })
         await server.stop()
         #expect(!run.timedOut)
         #expect(Self.addresses(run.groups) == ["node/a": "10.0.0.9:0"])
@@ -95,7 +97,8 @@ struct KubernetesWatchRobustnessTests {
             totalLines: 2)
         try await server.start()
         let metrics = KubernetesSDMetrics()
-        let run = try await KubernetesCaseRunner.discover(try config(server.baseURL), server: server, metrics: metrics)
+        let run = try await KubernetesCaseRunner.discover(try config(server.baseURL), server: server, metrics: metrics,
+                                                          until: { Self.addresses($0) == ["node/b": "10.0.0.2:0", "node/c": "10.0.0.33:0"] })
         await server.stop()
         #expect(Self.addresses(run.groups) == ["node/b": "10.0.0.2:0", "node/c": "10.0.0.33:0"])
         #expect(run.groups["node/a"]?.targets.isEmpty == true)

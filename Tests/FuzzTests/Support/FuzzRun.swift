@@ -41,9 +41,10 @@ struct FuzzRun {
 
     static var environment: [String: String] { ProcessInfo.processInfo.environment }
 
-    /// `LANTERN_FUZZ_SECONDS` (default 1 s per target: the CI budget).
+    /// `LANTERN_FUZZ_SECONDS` (default 0.5 s per target: the CI budget; the suites run beside
+    /// timing-sensitive ones on two cores).
     static var timeBudget: Duration {
-        .milliseconds(Int((Double(environment["LANTERN_FUZZ_SECONDS"] ?? "") ?? 1) * 1000))
+        .milliseconds(Int((Double(environment["LANTERN_FUZZ_SECONDS"] ?? "") ?? 0.5) * 1000))
     }
 
     /// `LANTERN_FUZZ_ITERATIONS` caps the iterations (default 50,000).

@@ -37,6 +37,11 @@ struct SlowConsumerTests {
         #expect(await eventually(timeout: .seconds(10)) {
             ((try? await queryMatrix(port: port, "up{job=\"healthy\"}[10s]", time: Date().timeIntervalSince1970))?.count ?? 0) == 3
         })
+        // The big target must be in storage, or /federate is small enough to read in time.
+        let bigCount = "count(fault_sample{job=\"big\"})".addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+        #expect(await eventually(timeout: .seconds(15)) {
+            ((try? await LoopbackHTTP.request(port: port, path: "/api/v1/query?query=\(bigCount)"))?.body.contains(#""4000"]"#)) ?? false
+        })
         let windowStart = Date().timeIntervalSince1970
 
         // (c) a client reading a large /federate response 100 bytes per 100 ms, for 4 s;
