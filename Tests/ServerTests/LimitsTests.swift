@@ -8,27 +8,40 @@ import Testing
 /// its error, over loopback, and shows up in `/metrics` (docs/RELIABILITY.md, "Bad input").
 @Suite(.timeLimit(.minutes(2)))
 struct LimitsTests {
-    /// Runs an in-process server with `configure`d options until `body` returns.
+    /// Runs an in-process server with `configure`d options until `body` returns. Without a config
+    /// it listens on port 0 (no race for a free port); with one (which names the port) a start that
+    /// fails, e.g. because another test took the port, is retried on a new port.
     static func withServer(config: ((Int) -> String)? = nil, _ configure: (inout ServerOptions) -> Void,
                            _ body: (Int) async throws -> Void) async throws {
         let dir = try makeTemporaryDirectory()
-        var options = ServerOptions()
-        let port = LoopbackPort.free()
-        options.listenAddress = "127.0.0.1:\(port)"
-        options.storagePath = dir.appendingPathComponent("data").path
-        if let config {
-            let file = dir.appendingPathComponent("prometheus.yml")
-            try config(port).write(to: file, atomically: true, encoding: .utf8)
-            options.configFile = file.path
+        for attempt in 0..<3 {
+            var options = ServerOptions()
+            let port = config == nil ? 0 : LoopbackPort.free()
+            options.listenAddress = "127.0.0.1:\(port)"
+            options.storagePath = dir.appendingPathComponent("data-\(attempt)").path
+            if let config {
+                let file = dir.appendingPathComponent("prometheus.yml")
+                try config(port).write(to: file, atomically: true, encoding: .utf8)
+                options.configFile = file.path
+            }
+            configure(&options)
+            let (ports, portSink) = AsyncStream<Int>.makeStream()
+            let server = LanternServer(options: options, logger: Logger(label: "test"))
+            let task = Task {
+                defer { portSink.finish() }  // a server that stops or fails to start ends the wait
+                try await server.run(onListening: { portSink.yield($0) })
+            }
+            var it = ports.makeAsyncIterator()
+            guard let bound = await it.next() else {
+                task.cancel()
+                if attempt < 2 { continue }
+                Issue.record("the server did not start: \(String(describing: await task.result))")
+                return
+            }
+            defer { task.cancel() }
+            try await body(bound)
+            return
         }
-        configure(&options)
-        let (ports, portSink) = AsyncStream<Int>.makeStream()
-        let server = LanternServer(options: options, logger: Logger(label: "test"))
-        let task = Task { try await server.run(onListening: { portSink.yield($0) }) }
-        defer { task.cancel() }
-        var it = ports.makeAsyncIterator()
-        let bound = try #require(await it.next())
-        try await body(bound)
     }
 
     static func metric(_ port: Int, _ series: String) async throws -> Double? {
