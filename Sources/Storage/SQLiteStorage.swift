@@ -126,9 +126,7 @@ public final class SQLiteStorage: Storage, Sendable {
             if let postings = writer.publishedPostings.current { return postings.labelNames }
             return try await writer.postingsForReaders().labelNames
         }
-        let q = try await querier(mint: mint, maxt: maxt)
-        defer { Task { await q.close() } }
-        return try await q.labelNames(matchers: matchers)
+        return try await withQuerier(mint: mint, maxt: maxt) { try await $0.labelNames(matchers: matchers) }
     }
 
     /// Without matchers, the values come from the head's in-memory index, as `labelNames` does.
@@ -137,9 +135,7 @@ public final class SQLiteStorage: Storage, Sendable {
             if let postings = writer.publishedPostings.current { return postings.values(of: name) }
             return try await writer.postingsForReaders().values(of: name)
         }
-        let q = try await querier(mint: mint, maxt: maxt)
-        defer { Task { await q.close() } }
-        return try await q.labelValues(name: name, matchers: matchers)
+        return try await withQuerier(mint: mint, maxt: maxt) { try await $0.labelValues(name: name, matchers: matchers) }
     }
 
     /// Stops background maintenance, checkpoints the head (unless disabled in the options)

@@ -100,24 +100,21 @@ public protocol Queryable: Sendable {
 extension Queryable {
     /// Default: through a querier.
     public func labelNames(matchers: [Matcher], mint: Timestamp, maxt: Timestamp) async throws -> [String] {
-        let q = try await querier(mint: mint, maxt: maxt)
-        do {
-            let names = try await q.labelNames(matchers: matchers)
-            await q.close()
-            return names
-        } catch {
-            await q.close()
-            throw error
-        }
+        try await withQuerier(mint: mint, maxt: maxt) { try await $0.labelNames(matchers: matchers) }
     }
 
     /// Default: through a querier.
     public func labelValues(name: String, matchers: [Matcher], mint: Timestamp, maxt: Timestamp) async throws -> [String] {
+        try await withQuerier(mint: mint, maxt: maxt) { try await $0.labelValues(name: name, matchers: matchers) }
+    }
+
+    /// Runs `body` with a querier over [mint, maxt] and closes it whatever happens.
+    public func withQuerier<T: Sendable>(mint: Timestamp, maxt: Timestamp, _ body: (any Querier) async throws -> T) async throws -> T {
         let q = try await querier(mint: mint, maxt: maxt)
         do {
-            let values = try await q.labelValues(name: name, matchers: matchers)
+            let result = try await body(q)
             await q.close()
-            return values
+            return result
         } catch {
             await q.close()
             throw error

@@ -212,20 +212,12 @@ import Testing
 
     /// Two counters x_total{i} (0,1,2… and 0,2,4… every 15s from 0 to 600s) and up{job="a"}.
     func withFixture(_ body: (QueryAPI) async throws -> Void) async throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("lantern-api-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let storage = try await SQLiteStorage.open(path: dir.appendingPathComponent("db.sqlite").path)
-        var app = storage.appender()
-        for i in 0..<2 {
-            let labels = Labels([Label(name: "__name__", value: "x_total"), Label(name: "i", value: String(i))])
-            var ref: SeriesRef?
-            for k in 0...40 { ref = try app.append(ref, labels, at: Int64(k) * 15_000, value: Double(k * (i + 1))) }
+        try await withTemporaryStorage { storage in
+            var app = storage.appender()
+            try appendCounters(to: &app)
+            _ = try app.append(nil, Labels(("__name__", "up"), ("job", "a")), at: 600_000, value: 1)
+            try await app.commit()
+            try await body(QueryAPI(runner: QueryRunner(storage: storage), queryable: storage, now: { 600_000 }))
         }
-        _ = try app.append(nil, Labels(("__name__", "up"), ("job", "a")), at: 600_000, value: 1)
-        try await app.commit()
-        let api = QueryAPI(runner: QueryRunner(storage: storage), queryable: storage, now: { 600_000 })
-        do { try await body(api) } catch { try await storage.close(); throw error }
-        try await storage.close()
     }
 }
