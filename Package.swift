@@ -36,6 +36,7 @@ let package = Package(
         .systemLibrary(name: "CSnappy", providers: [.apt(["libsnappy-dev"])]),
         // libxcrypt: bcrypt verification for the web configuration's basic_auth_users.
         .systemLibrary(name: "CCrypt", providers: [.apt(["libcrypt-dev"])]),
+        .systemLibrary(name: "CPrefetch"),
 
         // Prometheus's remote read/write protocol (prompb): generated messages + snappy framing.
         .target(
@@ -50,7 +51,7 @@ let package = Package(
             name: "Migrations",
             path: "migrations",
             exclude: ["README.md"],
-            resources: [.embedInCode("V0001__init.sql"), .embedInCode("V0002__packed_chunks.sql"), .embedInCode("V0003__remote_write.sql")],
+            resources: [.embedInCode("V0001__init.sql"), .embedInCode("V0002__packed_chunks.sql"), .embedInCode("V0003__remote_write.sql"), .embedInCode("V0004__compressed_wal.sql")],
             swiftSettings: swiftSettings
         ),
 
@@ -62,7 +63,7 @@ let package = Package(
         ),
         .target(
             name: "Storage",
-            dependencies: ["Model", "CSQLite", "Migrations", "CCurl", "Prompb", .product(name: "SwiftProtobuf", package: "swift-protobuf"), .product(name: "Logging", package: "swift-log")],
+            dependencies: ["Model", "CSQLite", "CPrefetch", "Migrations", "CCurl", "Prompb", .product(name: "SwiftProtobuf", package: "swift-protobuf"), .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -108,6 +109,8 @@ let package = Package(
             dependencies: [
                 "Server", "Config", "Storage", "Model", "Query", "CZlib", "CCurl",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

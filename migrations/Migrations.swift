@@ -6,6 +6,7 @@ public enum MigrationFiles {
         (1, String(decoding: PackageResources.V0001__init_sql, as: UTF8.self)),
         (2, String(decoding: PackageResources.V0002__packed_chunks_sql, as: UTF8.self)),
         (3, String(decoding: PackageResources.V0003__remote_write_sql, as: UTF8.self)),
+        (4, String(decoding: PackageResources.V0004__compressed_wal_sql, as: UTF8.self)),
     ]
 
     /// The newest schema version this binary knows.

@@ -31,10 +31,34 @@ import Testing
         #expect(cache.index(of: raw("dropped")) == nil)
         #expect(cache[cache.index(of: raw("b"))!].labels?.metricName == "b", "slots renumbered consistently")
         #expect(cache.lastScrapeSeries().count == 2)
+        #expect(cache.key(cache.index(of: raw("b"))!) == Array("b".utf8), "the key arena was compacted with the entries")
+        #expect(cache.key(cache.index(of: raw("a"))!) == Array("a".utf8))
+    }
+
+    @Test func manyKeysSurviveGrowthAndEviction() {
+        var cache = ScrapeCache()
+        cache.begin()
+        let names = (0..<5000).map { "metric_\($0 % 97){instance=\"\($0)\"}" }
+        for n in names { _ = cache.insert(raw(n), labels: Labels(("__name__", n))) }
+        cache.endSuccessfulScrape()
+        for round in 0..<20 {  // the odd half vanishes: gone ten scrapes later, at an eviction check
+            cache.begin()
+            for (i, n) in names.enumerated() where i % 2 == 0 || round == 0 { _ = cache.markSeen(cache.index(of: raw(n))!) }
+            cache.endSuccessfulScrape()
+        }
+        for (i, n) in names.enumerated() {
+            let found = cache.index(of: raw(n))
+            if i % 2 == 0 {
+                #expect(found.map { cache.key($0) } == Array(n.utf8))
+            } else {
+                #expect(found == nil)
+            }
+        }
+        #expect(cache.index(of: raw("metric_1{instance=\"100001\"}")) == nil)
     }
 
     @Test func hashSeparatesNearKeys() {
         let keys = ["up", "up ", "up{a=\"1\"}", "up{a=\"2\"}", String(repeating: "x", count: 17), String(repeating: "x", count: 16)]
-        #expect(Set(keys.map { RawSeriesKey(ArraySlice(Array($0.utf8))).hash }).count == keys.count)
+        #expect(Set(keys.map { Array($0.utf8).withUnsafeBytes { RawSeriesKey.hash($0) } }).count == keys.count)
     }
 }

@@ -8,8 +8,11 @@ import Storage
 /// bytes as the target writes them (`name{labels}`), so an unchanged target costs one hash
 /// lookup per sample and no label parsing (Prometheus's `scrapeCache`).
 ///
-/// Entries live in an array; the hash map only maps raw bytes to array slots, and the
-/// "seen in the previous / this scrape" lists hold slots, so staleness checks never hash.
+/// Entries live in an array and their keys back to back in one byte arena, both in the order
+/// the target first wrote the series, so the lookups of an unchanged scrape walk memory
+/// forwards (the hardware prefetcher's case) instead of chasing a buffer per key. The hash
+/// map only maps raw bytes to array slots, and the "seen in the previous / this scrape" lists
+/// hold slots, so staleness checks never hash.
 struct ScrapeCache {
     struct Entry {
         /// The storage's reference; nil until the first successful append.
@@ -18,14 +21,18 @@ struct ScrapeCache {
         var labels: Labels?
         /// The scrape iteration that last saw this series.
         var lastSeen: Int
-        /// The raw bytes this entry is keyed by (a copy; never a slice of a response body).
-        let key: RawSeriesKey
+        /// Where the raw bytes this entry is keyed by sit in the key arena (a copy; never a
+        /// slice of a response body), and their hash.
+        var keyStart: Int
+        let keyCount: Int
+        let hash: UInt64
     }
 
     typealias Index = Int
 
     private var slots = RawKeyTable()
     private(set) var entries: [Entry] = []
+    private var keys: [UInt8] = []
     /// Slots seen in the previous and the current scrape, for staleness.
     private var previous: [Int] = []
     private var current: [Int] = []
@@ -40,7 +47,13 @@ struct ScrapeCache {
     /// Where the raw series bytes are cached, if they are.
     func index(of raw: ArraySlice<UInt8>) -> Index? {
         raw.withUnsafeBytes { bytes in
-            slots.find(bytes, hash: RawSeriesKey.hash(bytes)) { entries[$0].key.bytes }
+            keys.withUnsafeBytes { arena in
+                slots.find(hash: RawSeriesKey.hash(bytes)) { slot in
+                    let e = entries[slot]
+                    return e.keyCount == bytes.count
+                        && (bytes.count == 0 || memcmp(arena.baseAddress! + e.keyStart, bytes.baseAddress!, bytes.count) == 0)
+                }
+            }
         }
     }
 
@@ -61,10 +74,11 @@ struct ScrapeCache {
 
     /// Caches a new series; the key is copied so the cache never pins a whole response body.
     mutating func insert(_ raw: ArraySlice<UInt8>, labels: Labels?) -> Index {
-        let key = RawSeriesKey(raw)
+        let hash = raw.withUnsafeBytes { RawSeriesKey.hash($0) }
         let i = entries.count
-        entries.append(Entry(ref: nil, labels: labels, lastSeen: iteration, key: key))
-        slots.insert(i, hash: key.hash) { entries[$0].key.hash }
+        entries.append(Entry(ref: nil, labels: labels, lastSeen: iteration, keyStart: keys.count, keyCount: raw.count, hash: hash))
+        keys.append(contentsOf: raw)
+        slots.insert(i, hash: hash) { entries[$0].hash }
         if labels != nil { current.append(i) }
         return i
     }
@@ -92,34 +106,35 @@ struct ScrapeCache {
         current.removeAll(keepingCapacity: true)
     }
 
-    /// Drops entries not seen since `horizon`, renumbering slots.
+    /// Drops entries not seen since `horizon`, renumbering slots and compacting the arena.
     private mutating func evict(olderThan horizon: Int) {
         guard entries.contains(where: { $0.lastSeen <= horizon }) else { return }
         var renumber = [Int](repeating: -1, count: entries.count)
         var kept: [Entry] = []
+        var keptKeys: [UInt8] = []
         kept.reserveCapacity(entries.count)
+        keptKeys.reserveCapacity(keys.count)
         for (i, e) in entries.enumerated() where e.lastSeen > horizon {
             renumber[i] = kept.count
-            kept.append(e)
+            var moved = e
+            moved.keyStart = keptKeys.count
+            keptKeys.append(contentsOf: keys[e.keyStart..<(e.keyStart + e.keyCount)])
+            kept.append(moved)
         }
         entries = kept
+        keys = keptKeys
         slots = RawKeyTable()
-        for (i, e) in entries.enumerated() { slots.insert(i, hash: e.key.hash) { entries[$0].key.hash } }
+        for (i, e) in entries.enumerated() { slots.insert(i, hash: e.hash) { entries[$0].hash } }
         previous = previous.compactMap { renumber[$0] >= 0 ? renumber[$0] : nil }
     }
+
+    /// The raw bytes entry `i` is keyed by (tests).
+    func key(_ i: Index) -> [UInt8] { Array(keys[entries[i].keyStart..<(entries[i].keyStart + entries[i].keyCount)]) }
 }
 
-/// Raw series bytes with a hash computed once, eight bytes at a time: Swift's `Hasher` fed
-/// byte by byte, and then a generic `Dictionary`, were the top costs of an unchanged scrape.
-struct RawSeriesKey {
-    let bytes: [UInt8]
-    let hash: UInt64
-
-    init(_ bytes: ArraySlice<UInt8>) {
-        self.bytes = Array(bytes)
-        self.hash = self.bytes.withUnsafeBytes { Self.hash($0) }
-    }
-
+/// The cache's hash of raw series bytes, computed eight bytes at a time: Swift's `Hasher`
+/// fed byte by byte, and then a generic `Dictionary`, were the top costs of an unchanged scrape.
+enum RawSeriesKey {
     /// A multiply-xorshift hash over 8-byte words (not cryptographic; only for the cache map).
     static func hash(_ p: UnsafeRawBufferPointer) -> UInt64 {
         var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(p.count)
@@ -143,23 +158,24 @@ struct RawSeriesKey {
 }
 
 /// An open-addressing table from a raw key's hash to an entry slot (linear probing, power-of-two
-/// capacity, at most half full). Keys live in the entries; the table holds only slot numbers.
+/// capacity, at most half full). Keys live in the cache; each table word holds a slot number
+/// (low 32 bits, all ones when empty) and the top 32 bits of the key's hash, so a probe that
+/// meets another key almost never has to compare bytes.
 struct RawKeyTable {
-    private var table: [Int32] = Array(repeating: -1, count: 64)
+    private static let empty = UInt64(UInt32.max)
+    private var table: [UInt64] = Array(repeating: RawKeyTable.empty, count: 64)
     private var count = 0
 
-    /// The slot whose key bytes equal `bytes`, if any.
-    func find(_ bytes: UnsafeRawBufferPointer, hash: UInt64, key: (Int) -> [UInt8]) -> Int? {
+    /// The slot whose key `matches`, if any.
+    @inline(__always)
+    func find(hash: UInt64, matches: (Int) -> Bool) -> Int? {
         let mask = table.count - 1
+        let tag = hash & 0xFFFF_FFFF_0000_0000
         var i = Int(truncatingIfNeeded: hash) & mask
         while true {
-            let slot = Int(table[i])
-            if slot < 0 { return nil }
-            let candidate = key(slot)
-            if candidate.count == bytes.count,
-               candidate.withUnsafeBytes({ memcmp($0.baseAddress!, bytes.baseAddress!, bytes.count) == 0 }) {
-                return slot
-            }
+            let word = table[i]
+            if word == Self.empty { return nil }
+            if word & 0xFFFF_FFFF_0000_0000 == tag, matches(Int(word & 0xFFFF_FFFF)) { return Int(word & 0xFFFF_FFFF) }
             i = (i + 1) & mask
         }
     }
@@ -174,13 +190,16 @@ struct RawKeyTable {
     private mutating func place(_ slot: Int, hash: UInt64) {
         let mask = table.count - 1
         var i = Int(truncatingIfNeeded: hash) & mask
-        while table[i] >= 0 { i = (i + 1) & mask }
-        table[i] = Int32(slot)
+        while table[i] != Self.empty { i = (i + 1) & mask }
+        table[i] = (hash & 0xFFFF_FFFF_0000_0000) | UInt64(UInt32(slot))
     }
 
     private mutating func grow(_ hashOf: (Int) -> UInt64) {
         let old = table
-        table = Array(repeating: -1, count: old.count * 2)
-        for s in old where s >= 0 { place(Int(s), hash: hashOf(Int(s))) }
+        table = Array(repeating: Self.empty, count: old.count * 2)
+        for w in old where w != Self.empty {
+            let slot = Int(w & 0xFFFF_FFFF)
+            place(slot, hash: hashOf(slot))
+        }
     }
 }

@@ -1,3 +1,5 @@
+import CPrefetch
+
 /// Appends bits most-significant first into a growable byte buffer: the storage of an
 /// open head chunk (STYLE: chunk bytes in a byte buffer, never arrays of `Sample`).
 struct BitWriter: Sendable {
@@ -36,6 +38,18 @@ struct BitWriter: Sendable {
             v = v &<< UInt64(take)
             remaining -= take
             bits &+= UInt32(take)
+        }
+    }
+
+    /// Hints the CPU to fetch the buffer's header and its last byte (where the next write
+    /// lands) ahead of the write; a commit issues these while validating (see CPrefetch).
+    @inline(__always)
+    func prefetchForWrite() {
+        bytes.withUnsafeBufferPointer { b in
+            guard let base = b.baseAddress else { return }
+            let raw = UnsafeRawPointer(base)
+            lantern_prefetch_write(raw - 32)  // the array header (count, capacity) precedes the elements
+            if b.count > 32 { lantern_prefetch_write(raw + (b.count - 1)) }
         }
     }
 

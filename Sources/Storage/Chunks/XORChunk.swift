@@ -106,6 +106,10 @@ struct XORAppender: Sendable {
     /// The last value appended, as bits.
     var lastValueBits: UInt64 { v }
 
+    /// Starts fetching the memory the next `append` writes.
+    @inline(__always)
+    func prefetchForAppend() { writer.prefetchForWrite() }
+
     /// Appends a sample; the caller guarantees `t` is greater than `maxt`.
     @inline(__always)
     mutating func append(t: Timestamp, bits: UInt64) {

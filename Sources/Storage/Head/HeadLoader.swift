@@ -184,15 +184,10 @@ struct HeadLoader {
     /// What a damaged record's bytes still decode to: its series and time range, unverified
     /// (the checksum failed), for the loss report; nil when nothing plausible decodes.
     static func describe(_ data: UnsafeRawBufferPointer, head: Head) -> (series: [Labels], mint: Int64, maxt: Int64)? {
+        guard let found = RecordCodec.salvage(data) else { return nil }
         var refs = Set<UInt64>()
-        var mint = Int64.max, maxt = Int64.min
-        _ = RecordCodec.forEachSample(in: data) { ref, t, _ in
-            guard head.contains(ref), refs.count < 100_000 else { return }
-            refs.insert(ref)
-            mint = min(mint, t)
-            maxt = max(maxt, t)
-        }
+        for ref in found.refs where head.contains(ref) && refs.count < 100_000 { refs.insert(ref) }
         guard !refs.isEmpty else { return nil }
-        return (refs.sorted().compactMap { head[$0]?.labels }, mint, maxt)
+        return (refs.sorted().compactMap { head[$0]?.labels }, found.mint, found.maxt)
     }
 }

@@ -82,8 +82,12 @@ struct MemSeries: Sendable {
 /// The in-memory part of the database: every series with its open chunk, and the postings
 /// index. Owned by `SQLiteWriter` (or frozen for a read-only storage); queriers get copies.
 struct Head: Sendable {
-    /// Indexed by ref; nil for refs that were never committed.
-    var series: ContiguousArray<MemSeries?> = [nil]
+    /// Indexed by ref; nil for refs that were never committed (ref 0 never is).
+    var series: SeriesTable = {
+        var t = SeriesTable()
+        t.grow(to: 1)
+        return t
+    }()
     var postings = Postings()
     /// Refs whose `closed` list is not empty.
     var seriesWithClosedChunks: [UInt64] = []
@@ -101,9 +105,7 @@ struct Head: Sendable {
 
     /// Creates the series (not yet in postings: `index(_:)` makes it visible to queries).
     mutating func insert(_ ref: UInt64, _ s: MemSeries) {
-        if ref >= UInt64(series.count) {
-            series.append(contentsOf: repeatElement(nil, count: Int(ref) + 1 - series.count))
-        }
+        if ref >= UInt64(series.count) { series.grow(to: Int(ref) + 1) }
         if series[Int(ref)] == nil { seriesCount += 1 }
         series[Int(ref)] = s
     }

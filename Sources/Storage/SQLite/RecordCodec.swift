@@ -1,4 +1,5 @@
 public import Model
+import Prompb
 
 /// Byte encodings of what the tables store: label sets (`series.labels`) and write-ahead
 /// records (`wal.data`). Little helpers over `[UInt8]`, no Foundation.
@@ -67,43 +68,126 @@ enum RecordCodec {
         return r.atEnd ? Labels(sortedUnique: pairs) : nil
     }
 
-    /// Write-ahead record: uvarint count, then per sample uvarint ref, zig-zag varint time
-    /// delta (from the previous sample of the record; the first from 0) and 8 little-endian
-    /// value bytes, so NaN payloads survive.
+    /// Write-ahead record. Version 2 (written now): bytes 0 and 1; uvarint count; zig-zag
+    /// varint mint and uvarint maxt − mint; per sample the zig-zag varint ref delta (from the
+    /// previous sample's ref, the first from 0); then one snappy block holding per sample the
+    /// zig-zag varint time delta (likewise) and 8 little-endian value bytes, so NaN payloads
+    /// survive. A commit's refs mostly run in order (one byte each) and snappy finds the
+    /// repeated times and high value bytes: ~6 bytes per sample instead of 12, so fewer pages
+    /// per commit and fewer head checkpoints. The header and refs stay uncompressed so a
+    /// damaged record still tells which series and times it held (`salvage`).
+    /// Version 1 (still read): uvarint count, then per sample uvarint ref, zig-zag time delta
+    /// and value bytes. Its first byte is never 0: a record holds at least one sample.
     struct WALWriter {
-        private(set) var bytes: [UInt8] = []
+        private var refs: [UInt8] = []
+        private var samples: [UInt8] = []
         private var previousT: Int64 = 0
+        private var previousRef: UInt64 = 0
+        private var mint = Int64.max
+        private var maxt = Int64.min
         private(set) var count = 0
 
-        init(capacity: Int) { bytes.reserveCapacity(capacity) }
+        init(capacity: Int) {
+            refs.reserveCapacity(capacity / 8)
+            samples.reserveCapacity(capacity)
+        }
 
         mutating func reset() {
-            bytes.removeAll(keepingCapacity: true)
+            refs.removeAll(keepingCapacity: true)
+            samples.removeAll(keepingCapacity: true)
             previousT = 0
+            previousRef = 0
+            mint = .max
+            maxt = .min
             count = 0
         }
 
         @inline(__always)
         mutating func append(ref: UInt64, t: Int64, bits: UInt64) {
-            RecordCodec.putUVarint(&bytes, ref)
-            RecordCodec.putVarint(&bytes, t &- previousT)
+            RecordCodec.putVarint(&refs, Int64(bitPattern: ref &- previousRef))
+            previousRef = ref
+            RecordCodec.putVarint(&samples, t &- previousT)
             previousT = t
-            withUnsafeBytes(of: bits.littleEndian) { bytes.append(contentsOf: $0) }
+            withUnsafeBytes(of: bits.littleEndian) { samples.append(contentsOf: $0) }
+            mint = min(mint, t)
+            maxt = max(maxt, t)
             count += 1
         }
 
-        /// The record: the sample count first, then the samples.
+        /// The version-2 record.
         func finish() -> [UInt8] {
-            var out: [UInt8] = []
-            out.reserveCapacity(bytes.count + 5)
+            var out: [UInt8] = [0, 1]
+            out.reserveCapacity(refs.count + samples.count / 2 + 32)
             RecordCodec.putUVarint(&out, UInt64(count))
-            out.append(contentsOf: bytes)
+            RecordCodec.putVarint(&out, count > 0 ? mint : 0)
+            RecordCodec.putUVarint(&out, count > 0 ? UInt64(bitPattern: maxt &- mint) : 0)
+            out.append(contentsOf: refs)
+            out.append(contentsOf: Snappy.encode(samples))
             return out
         }
     }
 
-    /// Calls `body` for each sample of a record; false when the record does not decode.
+    /// The largest decompressed sample block accepted (a commit of ~10 M samples); a bigger
+    /// claim in a record whose checksum matched cannot come from this writer.
+    static let maxRecordBytes = 256 << 20
+
+    /// A version-2 record's uncompressed part: sample count, time range and refs, and where
+    /// the compressed block starts. Nil when even that does not decode; with `partial`, a
+    /// truncated ref list ends early instead (for `salvage`).
+    private static func header(_ data: UnsafeRawBufferPointer, partial: Bool = false) -> (count: Int, mint: Int64, maxt: Int64, refs: [UInt64], blockStart: Int)? {
+        var r = ByteReader(UnsafeRawBufferPointer(rebasing: data[2...]))
+        guard let n = r.uvarint(), n <= UInt64(data.count), let mint = r.varint(), let span = r.uvarint() else { return nil }
+        var refs: [UInt64] = []
+        refs.reserveCapacity(Int(n))
+        var ref: UInt64 = 0
+        for _ in 0..<n {
+            guard let d = r.varint() else {
+                if partial { break }
+                return nil
+            }
+            ref = ref &+ UInt64(bitPattern: d)
+            refs.append(ref)
+        }
+        return (Int(n), mint, mint &+ Int64(bitPattern: span), refs, 2 + r.offset)
+    }
+
+    /// Calls `body` for each sample of a record (either version); false when the record does
+    /// not decode.
     static func forEachSample(in data: UnsafeRawBufferPointer, _ body: (UInt64, Int64, UInt64) -> Void) -> Bool {
+        guard data.count >= 2, data[0] == 0 else { return forEachSampleV1(in: data, body) }
+        guard data[1] == 1, let h = header(data),
+              let block = try? Snappy.decode(Array(data[h.blockStart...]), maxLength: maxRecordBytes) else { return false }
+        return block.withUnsafeBytes { p in
+            var r = ByteReader(p)
+            var t: Int64 = 0
+            for ref in h.refs {
+                guard let dt = r.varint(), let bits = r.uint64LE() else { return false }
+                t = t &+ dt
+                body(ref, t, bits)
+            }
+            return r.atEnd
+        }
+    }
+
+    /// What a damaged record still tells, unverified: the refs it names and its time range
+    /// (for the loss report). Nil when nothing decodes.
+    static func salvage(_ data: UnsafeRawBufferPointer) -> (refs: [UInt64], mint: Int64, maxt: Int64)? {
+        if data.count >= 2, data[0] == 0 {
+            guard data[1] == 1, let h = header(data, partial: true) else { return nil }
+            return (h.refs, h.mint, h.maxt)
+        }
+        var refs: [UInt64] = []
+        var mint = Int64.max, maxt = Int64.min
+        _ = forEachSampleV1(in: data) { ref, t, _ in
+            refs.append(ref)
+            mint = min(mint, t)
+            maxt = max(maxt, t)
+        }
+        return refs.isEmpty ? nil : (refs, mint, maxt)
+    }
+
+    /// Version-1 records: uvarint count, then per sample uvarint ref, zig-zag time delta, value.
+    private static func forEachSampleV1(in data: UnsafeRawBufferPointer, _ body: (UInt64, Int64, UInt64) -> Void) -> Bool {
         var r = ByteReader(data)
         guard let n = r.uvarint() else { return false }
         var t: Int64 = 0
@@ -124,6 +208,8 @@ struct ByteReader {
     init(_ bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
 
     var atEnd: Bool { i == bytes.count }
+    /// Bytes read so far.
+    var offset: Int { i }
 
     mutating func uvarint() -> UInt64? {
         var x: UInt64 = 0

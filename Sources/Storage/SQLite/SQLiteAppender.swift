@@ -6,19 +6,24 @@ public import Model
 /// sample (amortised array growth aside) and takes one uncontended lock.
 struct SQLiteAppender: Appender {
     private let storage: SQLiteStorage
+    /// Held here, not read through `storage` per sample: each such read is a retain/release.
+    private let index: SeriesIndex
+    private let metrics: StorageMetrics
+    private let writable: Bool
     private var batch = AppendBatch()
     /// Newest time and bits per series appended in this batch.
     private var pending = PendingSamples()
 
     init(storage: SQLiteStorage) {
         self.storage = storage
+        index = storage.index
+        metrics = storage.metrics
+        writable = storage.writer != nil
         batch.reserve(256)
     }
 
     mutating func append(_ ref: SeriesRef?, _ labels: Labels, at t: Timestamp, value: Double) throws -> SeriesRef {
-        guard let writer = storage.writer else { throw AppendError.closed }
-        _ = writer
-        let index = storage.index
+        guard writable else { throw AppendError.closed }
         var r: UInt64
         var last: SeriesIndex.Last
         if let ref, let l = index.last(ref: ref.rawValue, labels: labels) {
@@ -26,7 +31,7 @@ struct SQLiteAppender: Appender {
             last = l
         } else {
             do { try AppendError.validate(labels) } catch {
-                StorageMetrics.add(storage.metrics.invalidLabels)
+                StorageMetrics.add(metrics.invalidLabels)
                 throw error
             }
             (r, last) = index.refOrCreate(labels)
@@ -35,12 +40,12 @@ struct SQLiteAppender: Appender {
         let bits = value.bitPattern
         if last.hasSample {
             if t < last.t {
-                StorageMetrics.add(storage.metrics.outOfOrder)
+                StorageMetrics.add(metrics.outOfOrder)
                 throw AppendError(.outOfOrder, labels: labels, timestamp: t)
             }
             if t == last.t {
                 if bits == last.bits { return SeriesRef(r) }  // same sample again: a no-op, as in Prometheus
-                StorageMetrics.add(storage.metrics.duplicates)
+                StorageMetrics.add(metrics.duplicates)
                 throw AppendError(.duplicateSampleForTimestamp, labels: labels, timestamp: t)
             }
         }
@@ -56,6 +61,6 @@ struct SQLiteAppender: Appender {
     }
 
     func rollback() async {
-        StorageMetrics.add(storage.metrics.rollbacks)
+        StorageMetrics.add(metrics.rollbacks)
     }
 }

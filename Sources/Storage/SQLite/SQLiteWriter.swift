@@ -242,6 +242,7 @@ actor SQLiteWriter {
             head.series[idx]!.batchEpoch = epoch
             head.series[idx]!.batchT = t
             head.series[idx]!.batchBits = bits
+            head.series[idx]!.open.prefetchForAppend()  // `apply` writes there after COMMIT
             accepted.append(i)
             wal.append(ref: ref, t: t, bits: bits)
         }

@@ -27,8 +27,8 @@ enum Schema {
         let current = Int32(try db.pragmaInt("user_version"))
         try checkNotTooNew(current, path: db.path)
         // Readers understand every version from 1 (plain label rows, XOR chunks) on; version 3 only
-        // adds remote-write progress. So a
-        // file last written by an older Lantern can still be exported.
+        // adds remote-write progress, version 4 only a new write-ahead record encoding (both
+        // are read). So a file last written by an older Lantern can still be exported.
         guard current >= minimumReadableVersion else {
             throw StorageError(.schemaMissing, "\(db.path) has schema version \(current), expected \(minimumReadableVersion)…\(MigrationFiles.latestVersion); open it read-write once to migrate")
         }
