@@ -58,6 +58,18 @@ import Testing
         "stddev(changes(x[3m]))",
         "group by (job) (last_over_time({__name__=~\"x|y_total\"}[1m]))",
         "max by (__name__) (first_over_time({__name__=~\"x|y_total\"}[1m]))",
+        // Series by series across steps (StepValueSource): plain selectors and range functions.
+        "x",
+        "{__name__=~\"x|y_total\"} offset 1m",
+        "x @ 600",
+        "max_over_time(x[1m])",
+        "last_over_time({__name__=~\"x|y_total\"}[1m])",
+        "sum_over_time(x[1m] offset 30s)",
+        "present_over_time(x[2m])",
+        "increase(y_total[2m])",
+        "count by (__name__) ({__name__=~\"x|y_total\"})",
+        "max by (job) (x offset 45s)",
+        "max_over_time(x[3m:30s])",
     ]
 
     @Test(arguments: queries)

@@ -46,15 +46,15 @@ final class GroupKeyCache {
         return ki
     }
 
-    /// The keys of every series of a matrix selector's cursor, computed on first use.
-    func keyIndices(_ cursor: RangeCursor, _ key: (Labels) -> Labels) -> [Int32] {
-        if let k = keysOfSelection[cursor.sidBase], k.count == cursor.count { return k }
+    /// The keys of every series of a selection (series ids from `sidBase` on), computed on first use.
+    func keyIndices(labels: [Labels], sidBase: Int, _ key: (Labels) -> Labels) -> [Int32] {
+        if let k = keysOfSelection[sidBase], k.count == labels.count { return k }
         var out: [Int32] = []
-        out.reserveCapacity(cursor.count)
-        for i in 0..<cursor.count {
-            out.append(Int32(truncatingIfNeeded: keyIndex(sid: cursor.sidBase + i) { key(cursor.labels[i]) }))
+        out.reserveCapacity(labels.count)
+        for i in 0..<labels.count {
+            out.append(Int32(truncatingIfNeeded: keyIndex(sid: sidBase + i) { key(labels[i]) }))
         }
-        keysOfSelection[cursor.sidBase] = out
+        keysOfSelection[sidBase] = out
         return out
     }
 
@@ -130,7 +130,7 @@ extension Evaluator {
             try checkDeadline()
             guard let rc = try prepareRangeCall(c, t), let cursor = rc.r.cursor else { throw .exec("expected range vector") }
             let dropName = !rc.keepName
-            let keyOf = cache.keyIndices(cursor, key)
+            let keyOf = cache.keyIndices(labels: cursor.labels, sidBase: cursor.sidBase, key)
             if groupOfKey.count < cache.keys.count { groupOfKey += repeatElement(-1, count: cache.keys.count - groupOfKey.count) }
             keyOf.withUnsafeBufferPointer { keyOf in
                 forEachWindowValue(rc, cursor, t) { i, v in fold(Int(keyOf[i]), v, dropName) }
@@ -205,103 +205,55 @@ extension Evaluator {
         }
     }
 
-    /// Range query (or subquery) of `aggregate(range_function(selector[range]))` without parameters:
-    /// evaluated series by series across all steps instead of step by step, so each series' samples
-    /// are read while in cache and its window moves forward without a search. Each step's groups
-    /// still fold their values in series order and appear in order of first member, the errors
-    /// and annotations come in step order, so the result is what `evalRange`'s loop gives.
+    /// Range query (or subquery) of `aggregate(range_function(selector[range]))` or
+    /// `aggregate(selector)` without parameters: evaluated series by series across all steps
+    /// instead of step by step (see `StepValueSource`). Each step's groups still fold their
+    /// values in series order and appear in order of first member, the errors and annotations
+    /// come in step order, so the result is what `evalRange`'s loop gives.
     /// Returns nil when the expression has another shape.
     func evalRangeAggregateOverWindows(_ e: Expr, from: Timestamp, to: Timestamp, step: Int64) throws(QueryError) -> [RangeSeries]? {
         guard case .aggregate(let a) = e.unwrapped, a.param == nil, Evaluator.foldingAggregations.contains(a.op),
-              let c = Evaluator.rangeCallOverSelector(a.expr), let fn = RangeFunction(rawValue: c.function.name),
-              fn != .quantileOverTime, fn != .predictLinear, fn != .doubleExponentialSmoothing,
-              case .matrixSelector(let ms) = c.args[0].unwrapped, !ms.vector.smoothed, !ms.vector.anchored,
-              from <= to else { return nil }
+              from <= to, let src = try stepValueSource(a.expr) else { return nil }
         let stepCount = Int((to - from) / step) + 1
-        let cursor = try rangeCursor(ms)
         let grouping = Set(a.grouping)
         let cache = groupKeyCache(a)
-        let keyOf = cache.keyIndices(cursor) { l in
+        let keyOf = cache.keyIndices(labels: src.labels, sidBase: src.sidBase) { l in
             a.without ? l.removing(grouping.union([LabelName.metricName])) : l.keeping(grouping)
         }
         let keyCount = cache.keys.count
         // (step, key) -> group cell; keep the table small, else evaluate step by step.
         guard stepCount.multipliedReportingOverflow(by: keyCount).partialValue <= 1 << 20,
               !stepCount.multipliedReportingOverflow(by: keyCount).overflow else { return nil }
-        let range = self.ms(ms.rangeExpr, ms.range)
-        let offset = self.ms(ms.vector.offsetExpr, ms.vector.offset)
-        let dropName = !(fn == .lastOverTime || fn == .firstOverTime)
-        let isCounterFn = fn == .rate || fn == .increase
+        let dropName = src.dropName
 
         var cellOf = [Int32](repeating: -1, count: stepCount * keyCount)
         var cells: [Group] = []
         var stepGroups = [[Int32]](repeating: [], count: stepCount)
-        var stepSamples = [Int](repeating: 0, count: stepCount)
-        var firstStep = [Int32](repeating: -1, count: cursor.count)
-        var timedOut = false
-        cursor.samples.withUnsafeBufferPointer { buf in
-            cursor.bounds.withUnsafeBufferPointer { bounds in
-                cursor.decreases.withUnsafeBufferPointer { dec in
-                    for i in 0..<cursor.count {
-                        if i & 63 == 63, ContinuousClock.now > deadline { timedOut = true; return }
-                        let limit = bounds[i + 1]
-                        var lo = bounds[i], hi = bounds[i]
-                        let key = Int(keyOf[i])
-                        for s in 0..<stepCount {
-                            let t = from + Int64(s) * step
-                            let end = resolve(ms.vector.at, t) - offset
-                            let start = end - range
-                            while lo < limit && buf[lo].t <= start { lo += 1 }
-                            if hi < lo { hi = lo }
-                            while hi < limit && buf[hi].t <= end { hi += 1 }
-                            guard lo < hi else { continue }
-                            stepSamples[s] += hi - lo
-                            if firstStep[i] < 0 { firstStep[i] = Int32(truncatingIfNeeded: s) }
-                            let r = RangeResult(series: [], cursor: nil, start: start, end: end, range: range)
-                            let p = Points(rebasing: buf[lo..<hi])
-                            let value: Double?
-                            if isCounterFn {
-                                value = extrapolatedRate(p, r, isCounter: true, isRate: fn == .rate, noResets: dec[hi - 1] == dec[lo])
-                            } else {
-                                value = rangeValue(fn, p, r, t, 0, 0)
-                            }
-                            guard let v = value else { continue }
-                            let slot = s * keyCount + key
-                            let cell = Int(cellOf[slot])
-                            if cell < 0 {
-                                cellOf[slot] = Int32(truncatingIfNeeded: cells.count)
-                                stepGroups[s].append(Int32(truncatingIfNeeded: cells.count))
-                                cells.append(newGroup(a.op, cache.keys[key], v, dropName))
-                            } else {
-                                if dropName { cells[cell].dropName = true }
-                                aggregateStep(a.op, &cells[cell], v)
-                            }
-                        }
-                    }
+        var read = [Int](repeating: 0, count: stepCount)
+        var firstStep = [Int32](repeating: -1, count: src.count)
+        for i in 0..<src.count {
+            if i & 63 == 63 { try checkDeadline(force: true) }
+            let key = Int(keyOf[i])
+            let first = forEachStepValue(src, i, from: from, step: step, stepCount: stepCount, read: &read) { s, v in
+                let slot = s * keyCount + key
+                let cell = Int(cellOf[slot])
+                if cell < 0 {
+                    cellOf[slot] = Int32(truncatingIfNeeded: cells.count)
+                    stepGroups[s].append(Int32(truncatingIfNeeded: cells.count))
+                    cells.append(newGroup(a.op, cache.keys[key], v, dropName))
+                } else {
+                    if dropName { cells[cell].dropName = true }
+                    aggregateStep(a.op, &cells[cell], v)
                 }
             }
+            firstStep[i] = Int32(truncatingIfNeeded: first)
         }
-        if timedOut { try checkDeadline(force: true) }
-        // Replay in step order: limits, deadline and annotations as the step loop has them.
-        var annotateAt: [[Int]] = isCounterFn ? Array(repeating: [], count: stepCount) : []
-        if isCounterFn {
-            for i in 0..<cursor.count where firstStep[i] >= 0 && !cursor.counterChecked[i] { annotateAt[Int(firstStep[i])].append(i) }
-        }
+        try replaySteps(src, e, stepCount: stepCount, read: read, firstStep: firstStep)
         var index: [Labels: Int] = [:]
         var out: [RangeSeries] = []
         var total = 0
         for s in 0..<stepCount {
             let t = from + Int64(s) * step
-            try checkDeadline(force: true)
-            totalSamples += Int64(stepSamples[s])
-            notePeak(stepSamples[s])
-            if stepSamples[s] > options.maxSamples { throw QueryError(.tooManySamples, tooManySamplesMessage) }
-            if isCounterFn {
-                for i in annotateAt[s] {
-                    cursor.counterChecked[i] = true
-                    annotateCounterName(cursor.labels[i], c)
-                }
-            }
             for cell in stepGroups[s] {
                 let g = cells[Int(cell)]
                 let point = Sample(t: t, v: groupValue(a.op, g, 0))

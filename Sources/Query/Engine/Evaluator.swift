@@ -252,6 +252,7 @@ final class Evaluator {
     /// Evaluates `e` at every step of `from...to` and collects the results into series.
     func evalRange(_ e: Expr, from: Timestamp, to: Timestamp, step: Int64) throws(QueryError) -> [RangeSeries] {
         if let fast = try evalRangeAggregateOverWindows(e, from: from, to: to, step: step) { return fast }
+        if let fast = try evalRangeAcrossSteps(e, from: from, to: to, step: step) { return fast }
         var index: [Labels: Int] = [:]
         // Output series by input series id: the labels lookup is done once per series, not per step.
         var outOfSid: [Int32] = []
