@@ -101,6 +101,10 @@ public struct JSONWriter: Sendable {
         if v == v.rounded(), abs(v) < 1e15 {
             int(Int64(v))
             if v == 0, v.sign == .minus { bytes.removeLast(); raw("-0") }
+        } else if abs(v) >= 1e-4, abs(v) < 1e15, case let text = v.description, !text.utf8.contains(UInt8(ascii: "e")) {
+            // Swift's shortest round-trip digits, positional in this range: what Go's 'f', -1
+            // gives, without FloatFormat's digit arrays (most such strings are small, inline).
+            bytes.append(contentsOf: text.utf8)
         } else {
             bytes.append(contentsOf: FloatFormat.goF(v).utf8)
         }
