@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import NIOCore
 import NIOPosix
 import Server
@@ -14,12 +15,14 @@ struct Lantern: AsyncParsableCommand {
         defaultSubcommand: nil
     )
 
-    /// Swift concurrency runs its jobs on the HTTP server's event loops (SwiftNIO's singleton
-    /// group) instead of a separate pool: a request's handler then continues on the loop that
-    /// read it, and a job enqueued from a loop stays there, so requests and scrapes cross
-    /// threads less often (each crossing is a futex wake-up). Blocking calls stay off both.
+    /// With `LANTERN_NIO_EXECUTOR=1`, Swift concurrency runs its jobs on the HTTP server's event
+    /// loops (SwiftNIO's singleton group) instead of the cooperative pool: a request's handler then
+    /// continues on the loop that read it, which brings the label APIs to Prometheus's latency, but
+    /// measured 13 % more ingest CPU at 1 s scrapes (docs/PERFORMANCE.md), so it is off by default.
     static func main() async {
-        _ = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+        if getenv("LANTERN_NIO_EXECUTOR").map({ String(cString: $0) }) == "1" {
+            _ = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+        }
         await main(nil)
     }
 }

@@ -44,7 +44,9 @@ extension SelectionPlan {
             await querier.close()
             throw error
         }
-        await querier.close()
+        // Everything is read: end the read transaction and return the connection in the
+        // background rather than one more queue round trip before evaluation starts.
+        Task { await querier.close() }
         return PrefetchedSeriesSource(out, storageWarnings: warnings)
     }
 
