@@ -117,7 +117,9 @@ extension DiscoveryManagerTests {
         let update = await waitFor(manager.syncStream) { $0["job"]?.first?.targets.first?["__address__"] != "host:0" }
         let latency = ContinuousClock.now - burstEnd
         #expect(update?["job"]?.first?.targets.first?["__address__"] == "host:200", "the whole burst in one update")
-        #expect(latency < .seconds(1), "took \(latency)")
+        // Not held back a whole 2 s interval; the margin absorbs a busy cooperative pool while the
+        // full suite runs CPU-bound tests in parallel on two cores (1.3 s seen there).
+        #expect(latency < .milliseconds(1900), "took \(latency)")
         // Right after a send, the next change waits for the interval.
         let sent = ContinuousClock.now
         d.push([group("s", "host:201")])

@@ -38,7 +38,7 @@ import Testing
     @Test func manyKeysSurviveGrowthAndEviction() {
         var cache = ScrapeCache()
         cache.begin()
-        let names = (0..<5000).map { "metric_\($0 % 97){instance=\"\($0)\"}" }
+        let names = (0..<1500).map { "metric_\($0 % 97){instance=\"\($0)\"}" }
         for n in names { _ = cache.insert(raw(n), labels: Labels(("__name__", n))) }
         cache.endSuccessfulScrape()
         for round in 0..<20 {  // the odd half vanishes: gone ten scrapes later, at an eviction check

@@ -51,7 +51,9 @@ struct KubernetesEndToEndTests {
         let a = try await MetricsEndpoint.start(host: "127.0.0.2", body: body)
         let b = try await MetricsEndpoint.start(host: "127.0.0.3", body: body)
         let kubelet = try await MetricsEndpoint.start(host: "127.0.0.5", body: "kubelet_running_pods 2\n")
-        defer { for e in [a, b, kubelet] { e.task.cancel() } }
+        // The endpoints keep serving until the test process ends: cancelling a server while
+        // `lantern serve` still connected could trap in NIO (a connection accepted mid-shutdown).
+        _ = (a.task, b.task, kubelet.task)
         let podB = Self.pod("web-b", ns: "shop", ip: "127.0.0.3", scrapePort: b.port, rv: 11)
         let pods = [Self.pod("web-a", ns: "shop", ip: "127.0.0.2", scrapePort: a.port, rv: 10), podB,
                     Self.pod("batch-c", ns: "jobs", ip: "127.0.0.4", scrapePort: nil, rv: 12)]

@@ -13,13 +13,18 @@ final class FakeTarget: Sendable {
     }
 
     let port: Int
-    private let task: Task<Void, any Error>
+    /// Set by `stop()`: every request then gets 503. The server runs until the test process
+    /// ends: cancelling it while a scraper still connected could trap in NIO ("Deinited
+    /// NIOAsyncWriter without calling finish()", a connection accepted mid-shutdown).
+    private let stopped: StopFlag
 
     /// Starts the server; `handler` answers every request on any path.
     static func start(_ handler: @escaping @Sendable (Request) async throws -> Response) async throws -> FakeTarget {
         let box = SeenBox()
         let router = Router()
+        let stopped = StopFlag()
         router.get("**") { request, _ in
+            if stopped.isSet { return Response(status: .serviceUnavailable) }
             box.append(SeenRequest(path: request.uri.path, headers: request.headers))
             return try await handler(request)
         }
@@ -29,16 +34,16 @@ final class FakeTarget: Sendable {
             configuration: .init(address: .hostname("127.0.0.1", port: 0), serverName: nil),
             onServerRunning: { channel in sink.yield(channel.localAddress?.port ?? 0) }
         )
-        let task = Task { try await app.run() }
+        Task { try await app.run() }
         var it = ports.makeAsyncIterator()
         guard let port = await it.next() else { throw CancellationError() }
-        return FakeTarget(port: port, task: task, box: box)
+        return FakeTarget(port: port, stopped: stopped, box: box)
     }
 
     private let box: SeenBox
-    private init(port: Int, task: Task<Void, any Error>, box: SeenBox) {
+    private init(port: Int, stopped: StopFlag, box: SeenBox) {
         self.port = port
-        self.task = task
+        self.stopped = stopped
         self.box = box
     }
 
@@ -46,8 +51,7 @@ final class FakeTarget: Sendable {
 
     var url: String { "http://127.0.0.1:\(port)/metrics" }
 
-    func stop() { task.cancel() }
-    deinit { task.cancel() }
+    func stop() { stopped.set() }
 }
 
 final class SeenBox: Sendable {
@@ -77,4 +81,11 @@ func gzipped(_ text: String) throws -> [UInt8] {
     let data = output.fileHandleForReading.readDataToEndOfFile()
     p.waitUntilExit()
     return [UInt8](data)
+}
+
+/// A one-way switch shared by a test server's handler and its owner.
+final class StopFlag: Sendable {
+    private let value = Atomic<Bool>(false)
+    var isSet: Bool { value.load(ordering: .relaxed) }
+    func set() { value.store(true, ordering: .relaxed) }
 }

@@ -15,14 +15,17 @@ final class CountingTarget: Sendable {
     let seriesCount: Atomic<Int>
     /// Extra bytes of label value per series (bigger series rows).
     let padding: Atomic<Int>
-    private let task: Task<Void, any Error>
+    /// Set by `stop()`: every request then gets 503. The server itself runs until the test
+    /// process ends: cancelling it while `lantern serve` still connected could trap in NIO
+    /// ("Deinited NIOAsyncWriter without calling finish()", a connection accepted mid-shutdown).
+    private let stopped = Atomic<Bool>(false)
 
     static func start(index: Int, seriesCount: Int, padding: Int = 0) async throws -> CountingTarget {
         let (ports, sink) = AsyncStream<Int>.makeStream()
         let box = Mutex<CountingTarget?>(nil)
         let router = Router()
         router.get("**") { _, _ -> Response in
-            guard let me = box.withLock({ $0 }) else { return Response(status: .serviceUnavailable) }
+            guard let me = box.withLock({ $0 }), !me.stopped.load(ordering: .relaxed) else { return Response(status: .serviceUnavailable) }
             return me.render()
         }
         let app = Application(
@@ -30,20 +33,19 @@ final class CountingTarget: Sendable {
             configuration: .init(address: .hostname("127.0.0.1", port: 0), serverName: nil),
             onServerRunning: { channel in sink.yield(channel.localAddress?.port ?? 0) }
         )
-        let task = Task { try await app.run() }
+        Task { try await app.run() }
         var it = ports.makeAsyncIterator()
         guard let port = await it.next() else { throw CancellationError() }
-        let target = CountingTarget(port: port, index: index, seriesCount: seriesCount, padding: padding, task: task)
+        let target = CountingTarget(port: port, index: index, seriesCount: seriesCount, padding: padding)
         box.withLock { $0 = target }
         return target
     }
 
-    private init(port: Int, index: Int, seriesCount: Int, padding: Int, task: Task<Void, any Error>) {
+    private init(port: Int, index: Int, seriesCount: Int, padding: Int) {
         self.port = port
         self.index = index
         self.seriesCount = Atomic(seriesCount)
         self.padding = Atomic(padding)
-        self.task = task
     }
 
     var address: String { "127.0.0.1:\(port)" }
@@ -63,8 +65,7 @@ final class CountingTarget: Sendable {
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))
     }
 
-    func stop() { task.cancel() }
-    deinit { task.cancel() }
+    func stop() { stopped.store(true, ordering: .relaxed) }
 }
 
 /// Writes a prometheus.yml with one job scraping `targets`.
