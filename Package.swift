@@ -204,7 +204,7 @@ let package = Package(
         .testTarget(
             name: "FuzzTests",
             dependencies: [
-                "Scrape", "Query", "Config", "Model", "Prompb",
+                "Scrape", "Query", "Config", "Model", "Prompb", "Server",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
             resources: [.copy("Corpus"), .copy("Regressions")],

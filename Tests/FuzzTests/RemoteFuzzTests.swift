@@ -1,5 +1,6 @@
 import Model
 import Prompb
+@testable import Server
 import SwiftProtobuf
 import Testing
 
@@ -63,26 +64,16 @@ struct RemoteFuzzTests {
         #expect(report.findings.isEmpty, "\(report.findings)")
     }
 
-    /// What `RemoteReadAPI` does before touching storage.
+    /// What `RemoteReadAPI` does before touching storage (its own range and matcher conversion).
     static func decodeRead(_ raw: [UInt8]) -> FuzzOutcome {
         do {
             let request = try Prometheus_ReadRequest(serializedBytes: raw)
             for q in request.queries {
-                for m in q.matchers {
-                    let type: Matcher.MatchType
-                    switch m.type {
-                    case .eq: type = .equal
-                    case .neq: type = .notEqual
-                    case .re: type = .regexMatch
-                    case .nre: type = .regexNoMatch
-                    case .UNRECOGNIZED: continue
-                    }
-                    do {
-                        let matcher = try Matcher(type, m.name, m.value)
-                        _ = matcher.matches("http_requests_total")
-                    } catch {
-                        return .rejected(error, message: error.description)
-                    }
+                _ = RemoteReadAPI.range(q)
+                do {
+                    for matcher in try RemoteReadAPI.convert(q.matchers) { _ = matcher.matches("http_requests_total") }
+                } catch {
+                    return .rejected(error, message: "\(error)")
                 }
             }
             return .accepted

@@ -44,7 +44,9 @@ struct RemoteWriteRetryTests {
             port = await it.next() ?? 0
         }
 
-        deinit { task.cancel() }
+        // Not cancelled at deinit: the sender under test may still be retrying, and a connection
+        // accepted while the server is cancelled can trap in NIO ("Deinited NIOAsyncWriter
+        // without calling finish()"). The server runs until the test process ends.
     }
 
     final class LogBox: Sendable { let m = Mutex<[(HTTPFields, Prometheus_WriteRequest, ContinuousClock.Instant)]>([]) }

@@ -154,24 +154,10 @@ extension LimitsTests {
 
     /// Writes `request` to a fresh loopback connection and reads until the server closes it.
     static func rawExchange(port: Int, _ request: Data) throws -> String {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let fd = try LoopbackHTTP.connectSocket(port: port)
         defer { close(fd) }
         var timeout = timeval(tv_sec: 10, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        addr.sin_port = UInt16(port).bigEndian
-        let rc = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
-        guard rc == 0 else { throw URLError(.cannotConnectToHost) }
-        _ = request.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-        var response = Data()
-        var buf = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let n = read(fd, &buf, buf.count)
-            if n <= 0 { break }
-            response.append(contentsOf: buf[0..<n])
-        }
-        return String(decoding: response, as: UTF8.self)
+        return String(decoding: LoopbackHTTP.exchange(fd, request), as: UTF8.self)
     }
 }

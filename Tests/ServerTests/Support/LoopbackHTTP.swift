@@ -53,14 +53,7 @@ enum LoopbackHTTP {
         let payload = body ?? Data()
         var request = Data("\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\nContent-Type: application/x-protobuf\r\nContent-Encoding: snappy\r\nContent-Length: \(payload.count)\r\n\r\n".utf8)
         request.append(payload)
-        _ = request.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-        var response = Data()
-        var buf = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let n = read(fd, &buf, buf.count)
-            if n <= 0 { break }
-            response.append(contentsOf: buf[0..<n])
-        }
+        let response = exchange(fd, request)
         guard let split = response.range(of: Data("\r\n\r\n".utf8)) else { throw URLError(.badServerResponse) }
         let head = String(decoding: response[..<split.lowerBound], as: UTF8.self).components(separatedBy: "\r\n")
         let status = Int(head.first?.split(separator: " ").dropFirst().first ?? "") ?? 0
@@ -70,5 +63,19 @@ enum LoopbackHTTP {
             headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
         }
         return DataReply(status: status, data: Data(response[split.upperBound...]), headers: headers)
+    }
+
+    /// Writes `request` to the connected socket `fd` and reads until the server closes it (or
+    /// the socket's receive timeout passes).
+    static func exchange(_ fd: Int32, _ request: Data) -> Data {
+        _ = request.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        var response = Data()
+        var buf = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = read(fd, &buf, buf.count)
+            if n <= 0 { break }
+            response.append(contentsOf: buf[0..<n])
+        }
+        return response
     }
 }
