@@ -144,7 +144,8 @@ extension DiscoveryManagerTests {
         d.push([group("s", "host:1")])
         let update = await waitFor(manager.syncStream) { $0["job"]?.isEmpty == false }
         #expect(update != nil)
-        #expect(ContinuousClock.now - pushed < .seconds(2))
+        // Well under the 5 s interval; a busy two-thread pool in the full suite has delayed it 2.1 s.
+        #expect(ContinuousClock.now - pushed < .milliseconds(4000))
     }
 }
 
