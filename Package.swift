@@ -56,6 +56,16 @@ let package = Package(
         ),
 
         .target(name: "Model", swiftSettings: swiftSettings),
+        // Graceful shutdown for every HTTP server (see GracefulServiceGroup for why).
+        .target(
+            name: "Lifecycle",
+            dependencies: [
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "Config",
             dependencies: ["Model", .product(name: "Yams", package: "Yams")],
@@ -90,7 +100,7 @@ let package = Package(
         .target(
             name: "Server",
             dependencies: [
-                "Model", "Config", "Storage", "Discovery", "Scrape", "Query", "Prompb", "CCrypt",
+                "Model", "Config", "Storage", "Discovery", "Scrape", "Query", "Prompb", "CCrypt", "Lifecycle",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -132,7 +142,7 @@ let package = Package(
         .target(
             name: "KubernetesConformance",
             dependencies: [
-                "Discovery", "Config", "Model", .product(name: "Logging", package: "swift-log"),
+                "Discovery", "Config", "Model", "Lifecycle", .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -159,7 +169,7 @@ let package = Package(
         .testTarget(
             name: "DiscoveryTests",
             dependencies: [
-                "Discovery", "Config", "Model", "KubernetesConformance", .product(name: "Logging", package: "swift-log"),
+                "Discovery", "Config", "Model", "KubernetesConformance", "Lifecycle", .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -191,7 +201,7 @@ let package = Package(
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "Scrape", "Storage", "Config", "Model", "Prompb",
+                "Scrape", "Storage", "Config", "Model", "Prompb", "Lifecycle",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -213,7 +223,7 @@ let package = Package(
         .testTarget(
             name: "ServerTests",
             dependencies: [
-                "Server", "Config", "Storage", "Model", "Query", "KubernetesConformance", "Prompb",
+                "Server", "Config", "Storage", "Model", "Query", "KubernetesConformance", "Prompb", "Lifecycle",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -1,6 +1,7 @@
 public import Foundation
 import HTTPTypes
 import Hummingbird
+import Lifecycle
 import Logging
 import NIOCore
 import Synchronization
@@ -127,7 +128,8 @@ public final class KubernetesFakeAPIServer: Sendable {
             onServerRunning: { channel in sink.yield(channel.localAddress?.port ?? 0) },
             logger: Self.quietLogger
         )
-        task.withLock { $0 = Task { try await app.run() } }
+        let group = GracefulServiceGroup(services: [app], maximumGracefulShutdownDuration: .seconds(5), logger: Self.quietLogger)
+        task.withLock { $0 = Task { try await group.run() } }
         var it = ports.makeAsyncIterator()
         guard let p = await it.next() else { throw CancellationError() }
         boundPort.store(p, ordering: .releasing)

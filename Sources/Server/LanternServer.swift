@@ -1,5 +1,6 @@
 import Hummingbird
 import HummingbirdCore
+import Lifecycle
 public import Logging
 import Model
 import NIOCore
@@ -80,12 +81,9 @@ public struct LanternServer: Sendable {
             logger: logger
         )
         let services: [any Service] = [CoreService(core: core), ReloadOnHangup(core: core), app]
-        let group = ServiceGroup(configuration: .init(
-            services: services.map { .init(service: $0) },
-            gracefulShutdownSignals: [.sigterm, .sigint],
-            logger: logger
-        ))
-        await shutdown.set(group)
+        // Cancelling `run` (tests do) shuts down as gracefully as SIGTERM does: see GracefulServiceGroup.
+        let group = GracefulServiceGroup(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        await shutdown.set(group.group)
         try await group.run()
         logger.info("See you next time!")
     }

@@ -2,6 +2,7 @@ import Config
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Lifecycle
 import Logging
 import Model
 import NIOCore
@@ -160,7 +161,9 @@ private func startApp(_ router: Router<BasicRequestContext>) async throws -> (Ta
     logger.logLevel = .critical
     let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0), serverName: nil),
                           onServerRunning: { sink.yield($0.localAddress?.port ?? 0) }, logger: logger)
-    let task = Task { try await app.run() }
+    // Cancelling the task shuts the server down gracefully (no NIO trap on a late connection).
+    let group = GracefulServiceGroup(services: [app], maximumGracefulShutdownDuration: .seconds(5), logger: logger)
+    let task = Task { try await group.run() }
     var it = ports.makeAsyncIterator()
     guard let port = await it.next() else { throw CancellationError() }
     return (task, port)

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Lifecycle
 import Logging
 import Model
 import NIOCore
@@ -39,14 +40,14 @@ struct RemoteWriteRetryTests {
             let (ports, sink) = AsyncStream<Int>.makeStream()
             let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0), serverName: nil),
                                   onServerRunning: { sink.yield($0.localAddress?.port ?? 0) })
-            task = Task { try await app.run() }
+            let group = GracefulServiceGroup(services: [app], maximumGracefulShutdownDuration: .seconds(5), logger: Logger(label: "receiver"))
+            task = Task { try await group.run() }
             var it = ports.makeAsyncIterator()
             port = await it.next() ?? 0
         }
 
-        // Not cancelled at deinit: the sender under test may still be retrying, and a connection
-        // accepted while the server is cancelled can trap in NIO ("Deinited NIOAsyncWriter
-        // without calling finish()"). The server runs until the test process ends.
+        /// Cancelling shuts the receiver down gracefully, even while the sender still retries.
+        deinit { task.cancel() }
     }
 
     final class LogBox: Sendable { let m = Mutex<[(HTTPFields, Prometheus_WriteRequest, ContinuousClock.Instant)]>([]) }

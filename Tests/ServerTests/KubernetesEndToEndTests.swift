@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import KubernetesConformance
+import Lifecycle
 import Logging
 import Model
 import NIOCore
@@ -9,28 +10,28 @@ import Server
 import Storage
 import Testing
 
-/// A metrics endpoint on one loopback address (127.0.0.x; Linux routes all of 127/8 to lo).
+/// A metrics endpoint on 127.0.0.1 at its own port (pods and nodes differ by port).
 private struct MetricsEndpoint {
-    let host: String
     let port: Int
     let task: Task<Void, any Error>
 
-    static func start(host: String, body: String) async throws -> MetricsEndpoint {
+    static func start(body: String) async throws -> MetricsEndpoint {
         let router = Router()
         router.get("/metrics") { _, _ in
             var fields = HTTPFields()
             fields[.contentType] = "text/plain; version=0.0.4"
             return Response(status: .ok, headers: fields, body: .init(byteBuffer: ByteBuffer(string: body)))
         }
-        var logger = Logger(label: "metrics-\(host)")
+        var logger = Logger(label: "metrics")
         logger.logLevel = .critical
         let (ports, sink) = AsyncStream<Int>.makeStream()
-        let app = Application(router: router, configuration: .init(address: .hostname(host, port: 0), serverName: nil),
+        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0), serverName: nil),
                               onServerRunning: { sink.yield($0.localAddress?.port ?? 0) }, logger: logger)
-        let task = Task { try await app.run() }
+        let group = GracefulServiceGroup(services: [app], maximumGracefulShutdownDuration: .seconds(5), logger: logger)
+        let task = Task { try await group.run() }
         var it = ports.makeAsyncIterator()
         guard let port = await it.next() else { throw CancellationError() }
-        return MetricsEndpoint(host: host, port: port, task: task)
+        return MetricsEndpoint(port: port, task: task)
     }
 }
 
@@ -42,22 +43,21 @@ struct KubernetesEndToEndTests {
     static func pod(_ name: String, ns: String, ip: String, scrapePort: Int?, rv: Int) -> String {
         let annotations = scrapePort.map { #""prometheus.io/scrape":"true","prometheus.io/port":"\#($0)""# } ?? ""
         return #"""
-        {"metadata":{"name":"\#(name)","namespace":"\#(ns)","uid":"uid-\#(name)","resourceVersion":"\#(rv)","labels":{"app":"web","tier":"front"},"annotations":{\#(annotations)}},"spec":{"nodeName":"n1","containers":[{"name":"app","image":"img","ports":[{"name":"http","containerPort":8080,"protocol":"TCP"}]}]},"status":{"phase":"Running","podIP":"\#(ip)","hostIP":"127.0.0.5","conditions":[{"type":"Ready","status":"True"}]}}
+        {"metadata":{"name":"\#(name)","namespace":"\#(ns)","uid":"uid-\#(name)","resourceVersion":"\#(rv)","labels":{"app":"web","tier":"front"},"annotations":{\#(annotations)}},"spec":{"nodeName":"n1","containers":[{"name":"app","image":"img","ports":[{"name":"http","containerPort":8080,"protocol":"TCP"}]}]},"status":{"phase":"Running","podIP":"\#(ip)","hostIP":"127.0.0.1","conditions":[{"type":"Ready","status":"True"}]}}
         """#
     }
 
     @Test func scrapesDiscoveredPodsAndNodesAndStalesADeletedPod() async throws {
         let body = "# TYPE demo_requests_total counter\ndemo_requests_total 42\n"
-        let a = try await MetricsEndpoint.start(host: "127.0.0.2", body: body)
-        let b = try await MetricsEndpoint.start(host: "127.0.0.3", body: body)
-        let kubelet = try await MetricsEndpoint.start(host: "127.0.0.5", body: "kubelet_running_pods 2\n")
-        // The endpoints keep serving until the test process ends: cancelling a server while
-        // `lantern serve` still connected could trap in NIO (a connection accepted mid-shutdown).
-        _ = (a.task, b.task, kubelet.task)
-        let podB = Self.pod("web-b", ns: "shop", ip: "127.0.0.3", scrapePort: b.port, rv: 11)
-        let pods = [Self.pod("web-a", ns: "shop", ip: "127.0.0.2", scrapePort: a.port, rv: 10), podB,
-                    Self.pod("batch-c", ns: "jobs", ip: "127.0.0.4", scrapePort: nil, rv: 12)]
-        let node = #"{"metadata":{"name":"n1","resourceVersion":"5","labels":{"zone":"z1"}},"status":{"addresses":[{"type":"InternalIP","address":"127.0.0.5"}],"daemonEndpoints":{"kubeletEndpoint":{"Port":\#(kubelet.port)}}}}"#
+        let a = try await MetricsEndpoint.start(body: body)
+        let b = try await MetricsEndpoint.start(body: body)
+        let kubelet = try await MetricsEndpoint.start(body: "kubelet_running_pods 2\n")
+        // Cancelling shuts each endpoint down gracefully, even while `lantern serve` still scrapes it.
+        defer { for e in [a, b, kubelet] { e.task.cancel() } }
+        let podB = Self.pod("web-b", ns: "shop", ip: "127.0.0.1", scrapePort: b.port, rv: 11)
+        let pods = [Self.pod("web-a", ns: "shop", ip: "127.0.0.1", scrapePort: a.port, rv: 10), podB,
+                    Self.pod("batch-c", ns: "jobs", ip: "127.0.0.1", scrapePort: nil, rv: 12)]
+        let node = #"{"metadata":{"name":"n1","resourceVersion":"5","labels":{"zone":"z1"}},"status":{"addresses":[{"type":"InternalIP","address":"127.0.0.1"}],"daemonEndpoints":{"kubeletEndpoint":{"Port":\#(kubelet.port)}}}}"#
         let api = KubernetesFakeAPIServer(collections: [
             "/api/v1/pods": .init(lists: [Data(#"{"kind":"PodList","metadata":{"resourceVersion":"20"},"items":[\#(pods.joined(separator: ","))]}"#.utf8)]),
             "/api/v1/nodes": .init(lists: [Data(#"{"kind":"NodeList","metadata":{"resourceVersion":"20"},"items":[\#(node)]}"#.utf8)]),
@@ -114,13 +114,13 @@ struct KubernetesEndToEndTests {
         let byPod = Dictionary(series.map { ($0.labels["pod"] ?? "", $0.labels) }, uniquingKeysWith: { x, _ in x })
         #expect(Set(byPod.keys) == ["web-a", "web-b"], "the pod without the scrape annotation is dropped")
         let la = try #require(byPod["web-a"])
-        #expect(la["instance"] == "127.0.0.2:\(a.port)")
+        #expect(la["instance"] == "127.0.0.1:\(a.port)")
         #expect(la["job"] == "kubernetes-pods")
         #expect(la["namespace"] == "shop")
         #expect(la["app"] == "web" && la["tier"] == "front")
-        #expect(byPod["web-b"]?["instance"] == "127.0.0.3:\(b.port)")
+        #expect(byPod["web-b"]?["instance"] == "127.0.0.1:\(b.port)")
         let kubeletUp = await eventually { ((try? await select(Matcher(.equal, "__name__", "kubelet_running_pods"))) ?? []).first?.labels["zone"] == "z1" }
-        #expect(kubeletUp, "the node target on 127.0.0.5 is scraped with its labels")
+        #expect(kubeletUp, "the node target is scraped with its labels")
         let nodeLabels = try await select(Matcher(.equal, "__name__", "kubelet_running_pods")).first?.labels
         // The node role sets `instance` to the node name (as Prometheus does); the address is InternalIP:kubelet port.
         #expect(nodeLabels?["instance"] == "n1", "\(String(describing: nodeLabels))")
@@ -131,7 +131,7 @@ struct KubernetesEndToEndTests {
         let active = data["activeTargets"] as? [[String: Any]] ?? []
         let dropped = data["droppedTargets"] as? [[String: Any]] ?? []
         #expect(active.count == 3)
-        #expect(active.contains { ($0["scrapeUrl"] as? String) == "http://127.0.0.5:\(kubelet.port)/metrics" })
+        #expect(active.contains { ($0["scrapeUrl"] as? String) == "http://127.0.0.1:\(kubelet.port)/metrics" })
         #expect(dropped.contains { ($0["discoveredLabels"] as? [String: String])?["__meta_kubernetes_pod_name"] == "batch-c" })
 
         // A deletion event stops the pod's loop; its series end with staleness markers.

@@ -1,6 +1,8 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Lifecycle
+import Logging
 import NIOCore
 import Synchronization
 
@@ -13,9 +15,8 @@ final class FakeTarget: Sendable {
     }
 
     let port: Int
-    /// Set by `stop()`: every request then gets 503. The server runs until the test process
-    /// ends: cancelling it while a scraper still connected could trap in NIO ("Deinited
-    /// NIOAsyncWriter without calling finish()", a connection accepted mid-shutdown).
+    /// Set by `stop()`: every request then gets 503 (a target that is gone but still answers);
+    /// the server itself runs until the test process ends.
     private let stopped: StopFlag
 
     /// Starts the server; `handler` answers every request on any path.
@@ -34,7 +35,7 @@ final class FakeTarget: Sendable {
             configuration: .init(address: .hostname("127.0.0.1", port: 0), serverName: nil),
             onServerRunning: { channel in sink.yield(channel.localAddress?.port ?? 0) }
         )
-        Task { try await app.run() }
+        Task { try await GracefulServiceGroup(services: [app], logger: Logger(label: "fake-target")).run() }
         var it = ports.makeAsyncIterator()
         guard let port = await it.next() else { throw CancellationError() }
         return FakeTarget(port: port, stopped: stopped, box: box)

@@ -1,6 +1,8 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Lifecycle
+import Logging
 import NIOCore
 import Synchronization
 
@@ -15,9 +17,8 @@ final class CountingTarget: Sendable {
     let seriesCount: Atomic<Int>
     /// Extra bytes of label value per series (bigger series rows).
     let padding: Atomic<Int>
-    /// Set by `stop()`: every request then gets 503. The server itself runs until the test
-    /// process ends: cancelling it while `lantern serve` still connected could trap in NIO
-    /// ("Deinited NIOAsyncWriter without calling finish()", a connection accepted mid-shutdown).
+    /// Set by `stop()`: every request then gets 503 (a target that is gone but still answers);
+    /// the server itself runs until the test process ends.
     private let stopped = Atomic<Bool>(false)
 
     static func start(index: Int, seriesCount: Int, padding: Int = 0) async throws -> CountingTarget {
@@ -33,7 +34,7 @@ final class CountingTarget: Sendable {
             configuration: .init(address: .hostname("127.0.0.1", port: 0), serverName: nil),
             onServerRunning: { channel in sink.yield(channel.localAddress?.port ?? 0) }
         )
-        Task { try await app.run() }
+        Task { try await GracefulServiceGroup(services: [app], logger: Logger(label: "counting-target")).run() }
         var it = ports.makeAsyncIterator()
         guard let port = await it.next() else { throw CancellationError() }
         let target = CountingTarget(port: port, index: index, seriesCount: seriesCount, padding: padding)
