@@ -225,6 +225,7 @@ let package = Package(
             dependencies: [
                 "Server", "Config", "Storage", "Model", "Query", "KubernetesConformance", "Prompb", "Lifecycle",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -40,6 +40,8 @@ public struct LanternServer: Sendable {
 
         let shutdown = ShutdownTrigger()
         let router = Router()
+        // Outermost: everything but the light look-ups leaves the connection's event loop.
+        router.add(middleware: OffLoopMiddleware())
         // Before every route and before gzip: authentication covers every endpoint.
         if let middleware = access.middleware { router.add(middleware: middleware) }
         let bodyLimitMetrics = RequestBodyLimitMetrics()

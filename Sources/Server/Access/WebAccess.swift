@@ -9,6 +9,9 @@ import Logging
 /// per-request middleware (basic auth, headers). Loaded once at start-up, as Prometheus does;
 /// a bad file stops the server with an error naming the file and field.
 struct WebAccess {
+    /// Plain HTTP/1.1 with each connection served on its own event loop (`LoopPinnedChannel`).
+    static let plain = HTTPServerBuilder { responder in LoopPinnedChannel(base: HTTP1Channel(responder: responder)) }
+
     let server: HTTPServerBuilder
     let middleware: AccessMiddleware?
     let tls: Bool
@@ -16,18 +19,21 @@ struct WebAccess {
     /// - Parameter path: the web configuration file; nil serves plain HTTP without authentication.
     /// - Throws: `ServerError` (`webConfig`) naming the file, the key path and line, or the certificate.
     static func load(path: String?, logger: Logger) throws(ServerError) -> WebAccess {
-        guard let path else { return WebAccess(server: .http1(), middleware: nil, tls: false) }
+        guard let path else { return WebAccess(server: Self.plain, middleware: nil, tls: false) }
         let config: WebConfig
         do {
             config = try WebConfigLoader.load(path: path)
         } catch {
             throw ServerError.webConfig("\(error)")
         }
-        var server = HTTPServerBuilder.http1()
+        var server = Self.plain
         if let tls = config.tlsServerConfig, tls.isEnabled {
             let configuration = try WebServerTLS.configuration(tls, source: path, logger: logger)
             do {
-                server = try .tls(.http1(), configuration: configuration)
+                _ = try TLSChannel(HTTP1Channel(responder: { _, _, _ in }), configuration: configuration)  // fail here, not at bind
+                server = HTTPServerBuilder { responder in
+                    LoopPinnedChannel(base: try TLSChannel(HTTP1Channel(responder: responder), configuration: configuration))
+                }
             } catch {
                 throw ServerError.webConfig("\(path): tls_server_config: \(error)")
             }
