@@ -102,20 +102,14 @@ public final class SQLiteStorage: Storage, Sendable {
 
     /// A consistent snapshot over [mint, maxt]; close it when done.
     public func querier(mint: Timestamp, maxt: Timestamp) async throws -> any Querier {
-        let box = try await readers.acquire()
-        do {
-            let head: Head
-            if let writer {
-                head = try await writer.snapshot(for: box)
-            } else {
-                head = frozenHead!
-                try await ReadOnlyLoader.beginSnapshot(box)
-            }
-            return SQLiteQuerier(box: box, head: head, mint: mint, maxt: maxt, pool: readers, metrics: metrics, report: report)
-        } catch {
-            await readers.release(box)
-            throw error
+        let head: Head
+        if let writer {
+            head = try await writer.snapshot()
+        } else {
+            head = frozenHead!
         }
+        // The read transaction begins when a series first needs the table (see SQLiteQuerier).
+        return SQLiteQuerier(head: head, mint: mint, maxt: maxt, pool: readers, metrics: metrics, report: report)
     }
 
     /// Without matchers, the names come from the head's in-memory index (no read transaction;

@@ -33,9 +33,14 @@ struct ScrapeManagerTests {
         // The target disappears from discovery: its loop stops and writes staleness markers.
         send.yield(["fast": []])
         #expect(await eventually { await manager.activeTargets().isEmpty })
-        let a = try await storage.dump(name: "metric_a").values.first ?? []
-        #expect(a.last?.v.isStaleMarker == true)
-        #expect((try await storage.dump(name: "up").values.first ?? []).last?.v.isStaleMarker == true)
+        // The target leaves the active list when its loop is told to stop; the loop's last
+        // commit (the markers) may land a moment later, so wait for it.
+        let staled = await eventually {
+            let a = (try? await storage.dump(name: "metric_a").values.first) ?? []
+            let up = (try? await storage.dump(name: "up").values.first) ?? []
+            return a.last?.v.isStaleMarker == true && up.last?.v.isStaleMarker == true
+        }
+        #expect(staled, "metric_a and up end with staleness markers")
         send.finish()
         await runner.value
         try await storage.close()

@@ -61,6 +61,31 @@ import Model
         try await s.close()
     }
 
+    /// The querier begins its read transaction only when a series first needs the table, after
+    /// the head was copied. Chunks already in the table come back, chunks moved out of the head
+    /// afterwards do not come back twice, and a head-only range needs no connection at all.
+    @Test func lateReadTransactionAgreesWithTheHeadCopy() async throws {
+        let dir = TempDir()
+        let s = try await openStore(dir)
+        let x = Labels(("__name__", "x"))
+        let first = (0..<300).map { (Int64($0) * 1000, Double($0)) }
+        try await write(s, x, first)
+        try await s.flushHead()  // chunks below the head's start are in the table now
+        let q = try await s.querier(mint: .min, maxt: .max)
+        let recent = try await s.querier(mint: 299_000, maxt: .max)
+        try await write(s, x, (300..<700).map { (Int64($0) * 1000, 7) })
+        try await s.flushHead()  // cuts and stores what the copies still hold in memory
+        let all = try await q.select(matchers: [])
+        #expect(all.series.first?.allSamples() == first.map { Sample(t: $0.0, v: $0.1) })
+        #expect(try await q.seriesLabels(matchers: []).labels == [x])
+        let tail = try await recent.select(matchers: [])
+        #expect(tail.series.first?.allSamples() == [Sample(t: 299_000, v: 299)])
+        await q.close()
+        await recent.close()
+        #expect(try await readAll(s, [])[x]?.count == 700)
+        try await s.close()
+    }
+
     @Test func readOnlyOpenWhileAnotherConnectionWrites() async throws {
         let dir = TempDir()
         let w = try await openStore(dir)

@@ -14,10 +14,6 @@ extension ReaderPool {
             throw StorageError.io("cannot open \(db.path) read-only", error)
         }
     }
-
-    func beginSnapshot(_ box: ConnectionBox) throws {
-        try ReadSnapshot.begin(box.connection)
-    }
 }
 
 /// Entry points used by `SQLiteStorage.openReadOnly`.
@@ -25,10 +21,5 @@ enum ReadOnlyLoader {
     static func load(_ box: ConnectionBox, index: SeriesIndex, metrics: StorageMetrics, report: CorruptionReport, logger: Logger) async throws -> Head {
         let pool = ReaderPool(path: box.connection.path, maxIdle: 0)
         return try await pool.loadHead(box, index: index, metrics: metrics, report: report, logger: logger)
-    }
-
-    static func beginSnapshot(_ box: ConnectionBox) async throws {
-        let pool = ReaderPool(path: box.connection.path, maxIdle: 0)
-        try await pool.beginSnapshot(box)
     }
 }

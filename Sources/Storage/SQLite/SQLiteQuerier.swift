@@ -1,13 +1,26 @@
 public import Model
+import Synchronization
 
-/// A consistent read view of an `SQLiteStorage`: a frozen copy of the head plus a read
-/// transaction on its own connection, both taken at the same instant. An actor on its own
-/// serial queue, so its SQLite reads block neither the cooperative pool nor the writer.
+/// A read view of an `SQLiteStorage`: a frozen copy of the head plus, when some series needs
+/// chunks from the table, a read transaction on its own connection. An actor on its own serial
+/// queue, so its SQLite reads block neither the cooperative pool nor the writer.
+///
+/// The transaction begins only when first needed, after the head was copied. That is still a
+/// consistent view: table chunks are read only below each series' head start (`headMint` of
+/// the copy), and chunks the writer moves out of the head later start at or above it, so a
+/// sample is never missed nor read twice. A query that only needs the head (the usual
+/// dashboard over the last minutes) is answered on the caller's thread with no hop to the
+/// querier's queue and no connection at all (docs/PERFORMANCE.md, "Session 11").
 actor SQLiteQuerier: Querier {
     private let executor = SerialQueueExecutor(label: "lantern.sqlite.querier")
     nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
 
+    /// The connection with the read transaction, once begun.
     private var box: ConnectionBox?
+    /// Set by `close()`; readable without the actor's queue.
+    private let closed = Atomic<Bool>(false)
+    /// Set once `box` holds a connection: `close()` then has one to give back.
+    private let holdsConnection = Atomic<Bool>(false)
     private let head: Head
     private let mint: Timestamp
     private let maxt: Timestamp
@@ -15,9 +28,8 @@ actor SQLiteQuerier: Querier {
     private let metrics: StorageMetrics
     private let report: CorruptionReport
 
-    init(box: ConnectionBox, head: Head, mint: Timestamp, maxt: Timestamp, pool: ReaderPool, metrics: StorageMetrics, report: CorruptionReport) {
+    init(head: Head, mint: Timestamp, maxt: Timestamp, pool: ReaderPool, metrics: StorageMetrics, report: CorruptionReport) {
         self.report = report
-        self.box = box
         self.head = head
         self.mint = mint
         self.maxt = maxt
@@ -25,23 +37,76 @@ actor SQLiteQuerier: Querier {
         self.metrics = metrics
     }
 
-    func select(matchers: [Matcher]) throws -> SeriesSet {
-        try load(refs: head.postings.refs(matching: matchers))
+    private nonisolated func checkOpen() throws {
+        if closed.load(ordering: .acquiring) { throw StorageError.closed("querier") }
+    }
+
+    /// The connection, beginning the read transaction on first use.
+    private func connection() async throws -> Connection {
+        try checkOpen()
+        if let box { return box.connection }
+        let b = try await pool.acquire()
+        do {
+            try ReadSnapshot.begin(b.connection)
+        } catch {
+            await pool.release(b)
+            throw error
+        }
+        // Another call of this actor may have begun one while `acquire` was awaited.
+        if let box {
+            await pool.release(b)
+            return box.connection
+        }
+        box = b
+        holdsConnection.store(true, ordering: .releasing)
+        if closed.load(ordering: .acquiring) {
+            await releaseConnection()
+            throw StorageError.closed("querier")
+        }
+        return b.connection
+    }
+
+    /// Whether series `ref` has all its samples in [mint, maxt] in the head copy.
+    private nonisolated func headCovers(_ ref: UInt64) -> Bool {
+        guard let s = head[ref] else { return true }
+        return mint >= s.headMint
+    }
+
+    nonisolated func select(matchers: [Matcher]) async throws -> SeriesSet {
+        try checkOpen()
+        let refs = head.postings.refs(matching: matchers)
+        guard mint <= maxt else { return SeriesSet() }
+        if refs.allSatisfy(headCovers) { return headOnly(refs: refs) }
+        return try await load(refs: refs)
+    }
+
+    /// `load` when no series needs the table.
+    private nonisolated func headOnly(refs: [UInt64]) -> SeriesSet {
+        var out: [Series] = []
+        out.reserveCapacity(refs.count)
+        for ref in refs {
+            guard let s = head[ref] else { continue }
+            let chunks = s.chunks(mint: mint, maxt: maxt)
+            if chunks.isEmpty { continue }
+            out.append(Series(labels: s.labels, chunks: chunks, mint: mint, maxt: maxt, ref: SeriesRef(ref)))
+        }
+        return SeriesSet(series: Self.sortedByLabels(out))
     }
 
     /// Refs of the matching series in label order (no samples read).
-    func sortedRefs(matching matchers: [Matcher]) throws -> [UInt64] {
-        guard box != nil else { throw StorageError.closed("querier") }
+    nonisolated func sortedRefs(matching matchers: [Matcher]) throws -> [UInt64] {
+        try checkOpen()
         let refs = head.postings.refs(matching: matchers).filter { head[$0] != nil }
         return refs.sorted { head[$0]!.labels < head[$1]!.labels }
     }
 
     /// The series `refs` with their chunks in [mint, maxt], sorted by labels.
-    func load(refs: [UInt64]) throws -> SeriesSet {
-        guard let db = box?.connection else { throw StorageError.closed("querier") }
+    func load(refs: [UInt64]) async throws -> SeriesSet {
+        guard mint <= maxt else { return SeriesSet() }
+        if refs.allSatisfy(headCovers) { return headOnly(refs: refs) }
+        let db = try await connection()
         var out: [Series] = []
         var warnings: [String] = []
-        guard mint <= maxt else { return SeriesSet() }
         // The chunk holding `mint` starts at or before it: the newest chunk starting <= mint,
         // then every chunk starting in (mint, maxt], and never the head's own range.
         let q = try db.prepared("""
@@ -93,7 +158,7 @@ actor SQLiteQuerier: Querier {
 
     /// Loads `batchSize` series at a time, so a large export holds one batch of chunks.
     nonisolated func forEachBatch(matchers: [Matcher], batchSize: Int, _ body: (SeriesSet) async throws -> Void) async throws {
-        let refs = try await sortedRefs(matching: matchers)
+        let refs = try sortedRefs(matching: matchers)
         var i = 0
         while i < refs.count {
             let batch = Array(refs[i..<min(i + max(1, batchSize), refs.count)])
@@ -105,29 +170,42 @@ actor SQLiteQuerier: Querier {
 
     /// A series counts when its head span `[headMint, lastT]` overlaps the range, or else when
     /// a stored chunk does (one indexed look-up, no blob read, nothing decoded).
-    func seriesLabels(matchers: [Matcher]) throws -> (labels: [Labels], warnings: [String]) {
-        guard let db = box?.connection else { throw StorageError.closed("querier") }
+    nonisolated func seriesLabels(matchers: [Matcher]) async throws -> (labels: [Labels], warnings: [String]) {
+        try checkOpen()
         guard mint <= maxt else { return ([], []) }
-        let q = try db.prepared("SELECT 1 FROM chunks WHERE series_id = ?1 AND mint <= ?3 AND maxt >= ?2 LIMIT 1")
         var out: [Labels] = []
+        var unsure: [UInt64] = []
         for ref in head.postings.refs(matching: matchers) {
             guard let s = head[ref] else { continue }
             if s.hasSample, s.headMint <= maxt, s.lastT >= mint {
                 out.append(s.labels)
-                continue
+            } else if mint < s.headMint {
+                unsure.append(ref)  // only the table can tell
             }
+        }
+        if !unsure.isEmpty { out += try await storedSeriesLabels(unsure) }
+        out.sort()
+        return (out, [])
+    }
+
+    /// The labels of those `refs` that have a chunk in the table overlapping [mint, maxt].
+    private func storedSeriesLabels(_ refs: [UInt64]) async throws -> [Labels] {
+        let db = try await connection()
+        let q = try db.prepared("SELECT 1 FROM chunks WHERE series_id = ?1 AND mint <= ?3 AND maxt >= ?2 LIMIT 1")
+        var out: [Labels] = []
+        for ref in refs {
+            guard let s = head[ref] else { continue }
             try q.bind(1, Int64(ref))
             try q.bind(2, mint)
             try q.bind(3, maxt)
             if try q.step() { out.append(s.labels) }
             q.reset()
         }
-        out.sort()
-        return (out, [])
+        return out
     }
 
-    func labelNames(matchers: [Matcher]) throws -> [String] {
-        guard box != nil else { throw StorageError.closed("querier") }
+    nonisolated func labelNames(matchers: [Matcher]) throws -> [String] {
+        try checkOpen()
         if matchers.isEmpty { return head.postings.labelNames }
         var names = Set<String>()
         for ref in head.postings.refs(matching: matchers) {
@@ -136,8 +214,8 @@ actor SQLiteQuerier: Querier {
         return names.sorted()
     }
 
-    func labelValues(name: String, matchers: [Matcher]) throws -> [String] {
-        guard box != nil else { throw StorageError.closed("querier") }
+    nonisolated func labelValues(name: String, matchers: [Matcher]) throws -> [String] {
+        try checkOpen()
         if matchers.isEmpty { return head.postings.values(of: name) }
         var values = Set<String>()
         for ref in head.postings.refs(matching: matchers) {
@@ -146,7 +224,12 @@ actor SQLiteQuerier: Querier {
         return values.sorted()
     }
 
-    func close() async {
+    nonisolated func close() async {
+        closed.store(true, ordering: .releasing)
+        if holdsConnection.load(ordering: .acquiring) { await releaseConnection() }
+    }
+
+    private func releaseConnection() async {
         guard let b = box else { return }
         box = nil
         await pool.release(b)

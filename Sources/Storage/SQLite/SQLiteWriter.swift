@@ -283,12 +283,11 @@ actor SQLiteWriter {
         StorageMetrics.set(metrics.walRecords, walSizes.count)
     }
 
-    /// Hands a querier a frozen copy of the head and starts a read transaction on its
-    /// connection at the same instant, so head and table agree (no commit can interleave).
-    func snapshot(for box: ConnectionBox) throws -> Head {
+    /// Hands a querier a frozen copy of the head (the querier begins its read transaction
+    /// later, only if it needs the table: see SQLiteQuerier for why that stays consistent).
+    func snapshot() throws -> Head {
         guard db != nil else { throw StorageError.closed() }
         head.postings.sortValues()
-        try ReadSnapshot.begin(box.connection)
         return head
     }
 
