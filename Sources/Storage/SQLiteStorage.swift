@@ -104,7 +104,8 @@ public final class SQLiteStorage: Storage, Sendable {
     public func querier(mint: Timestamp, maxt: Timestamp) async throws -> any Querier {
         let head: Head
         if let writer {
-            head = try await writer.snapshot()
+            // Between two changes to the head, queriers share one copy (no hop to the writer).
+            if let published = writer.publishedHead.current { head = published } else { head = try await writer.snapshot() }
         } else {
             head = frozenHead!
         }
@@ -196,6 +197,7 @@ extension SQLiteWriter {
     /// Retention plus checkpoint progress; the background task's body.
     @discardableResult
     func maintain() throws -> Int {
+        publishedHead.release()
         let n = try applyRetention()
         try maintainCheckpoint()
         return n

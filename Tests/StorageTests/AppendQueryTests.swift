@@ -179,4 +179,28 @@ import Model
         await #expect(throws: StorageError.self) { try await app.commit() }
         await #expect(throws: StorageError.self) { _ = try await s.querier(mint: 0, maxt: 1) }
     }
+
+    /// A query that starts after the newest chunk a series has in the table reads nothing from
+    /// the table (`storedMaxt`); one that starts earlier still gets the table's chunks, also
+    /// after a reopen (when the newest stored time comes from the file).
+    @Test func tableChunksAreReadExactlyWhenTheRangeReachesThem() async throws {
+        let dir = TempDir()
+        var s = try await openStore(dir) { $0.checkpointOnClose = false }
+        let x = Labels(("__name__", "x"))
+        let all = (0..<300).map { Sample(t: Int64($0) * 1000, v: Double($0)) }
+        try await write(s, x, all.map { ($0.t, $0.v) })  // cuts at 120 and 240 samples
+        try await write(s, Labels(("__name__", "x"), ("n", "new")), [(299_000, 1)])  // never in the table
+        try await s.runMaintenance()
+        for (mint, maxt) in [(Int64(100_000), Int64(130_000)), (0, 50_000), (200_000, 299_000), (250_000, 299_000), (.min, .max)] {
+            let got = try await readAll(s, [m("n", .equal, "")], mint: mint, maxt: maxt)[x] ?? []
+            #expect(got == all.filter { $0.t >= mint && $0.t <= maxt }, "[\(mint), \(maxt)]")
+        }
+        try await s.close()
+        s = try await openStore(dir)
+        for (mint, maxt) in [(Int64(0), Int64(50_000)), (230_000, 299_000)] {
+            let got = try await readAll(s, [m("n", .equal, "")], mint: mint, maxt: maxt)[x] ?? []
+            #expect(got == all.filter { $0.t >= mint && $0.t <= maxt }, "after reopen [\(mint), \(maxt)]")
+        }
+        try await s.close()
+    }
 }

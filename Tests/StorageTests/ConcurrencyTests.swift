@@ -86,6 +86,27 @@ import Model
         try await s.close()
     }
 
+    /// Queriers between two commits share one copy of the head, taken without the writer's
+    /// queue; any change to the head (a commit, a deletion) makes the next querier see it, and
+    /// none is handed out after close.
+    @Test func publishedHeadIsReusedOnlyUntilTheHeadChanges() async throws {
+        let dir = TempDir()
+        let s = try await openStore(dir)
+        let x = Labels(("__name__", "x"))
+        try await write(s, x, [(1000, 1)])
+        for n in 2...5 {
+            let before = try await readAll(s, [])[x]?.count
+            let again = try await readAll(s, [])[x]?.count  // served from the published copy
+            #expect(before == n - 1 && again == n - 1)
+            try await write(s, x, [(Int64(n) * 1000, Double(n))])
+            #expect(try await readAll(s, [])[x]?.count == n, "a commit is visible to the next querier")
+        }
+        #expect(try await s.deleteSeries(matching: [[m("__name__", .equal, "x")]], mint: .min, maxt: .max) > 0)
+        #expect(try await readAll(s, []).isEmpty, "a deletion is visible to the next querier")
+        try await s.close()
+        await #expect(throws: StorageError.self) { _ = try await s.querier(mint: .min, maxt: .max) }
+    }
+
     @Test func readOnlyOpenWhileAnotherConnectionWrites() async throws {
         let dir = TempDir()
         let w = try await openStore(dir)

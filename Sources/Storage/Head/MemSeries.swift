@@ -11,15 +11,18 @@ struct HeadChunk: Sendable {
 /// flushed. A value type kept in one array indexed by ref, so a querier's snapshot is a
 /// copy-on-write copy of that array.
 ///
-/// Layout matters: one per active series. 88 bytes: the labels reference, the open chunk's
+/// Layout matters: one per active series. 96 bytes: the labels reference, the open chunk's
 /// appender (48, which also remembers the last sample across cuts), the cut-chunk list, the
-/// commit scratch, and the small counters packed at the end.
+/// commit scratch, the newest time in the table, and the small counters packed at the end.
 struct MemSeries: Sendable {
     let labels: Labels
     /// The chunk receiving samples; empty right after a cut (it then still knows the last sample).
     var open: XORAppender
     /// Full chunks not yet in the `chunks` table (written by the next transaction).
     var closed: [HeadChunk] = []
+    /// No chunk of this series in the `chunks` table below the head ends after this (`.min`:
+    /// none there). A query starting later needs nothing from the table for this series.
+    var storedMaxt: Timestamp = .min
     /// Validation scratch for the commit in progress (`batchEpoch` says which commit).
     var batchT: Timestamp = 0
     var batchBits: UInt64 = 0
@@ -39,6 +42,7 @@ struct MemSeries: Sendable {
 
     /// Records the newest sample of a series whose samples are all in the table (at load).
     mutating func setLast(t: Timestamp, bits: UInt64) {
+        storedMaxt = t
         open = XORAppender(after: t, bits: bits)
         persistedCount = 0
         hasSample = true

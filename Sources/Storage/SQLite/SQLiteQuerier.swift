@@ -66,10 +66,11 @@ actor SQLiteQuerier: Querier {
         return b.connection
     }
 
-    /// Whether series `ref` has all its samples in [mint, maxt] in the head copy.
+    /// Whether series `ref` has all its samples in [mint, maxt] in the head copy: the range
+    /// starts in the head, or after the newest chunk the table holds below it.
     private nonisolated func headCovers(_ ref: UInt64) -> Bool {
         guard let s = head[ref] else { return true }
-        return mint >= s.headMint
+        return mint >= s.headMint || mint > s.storedMaxt
     }
 
     nonisolated func select(matchers: [Matcher]) async throws -> SeriesSet {
@@ -119,7 +120,7 @@ actor SQLiteQuerier: Querier {
             guard let s = head[ref] else { continue }
             let headMint = s.headMint
             var chunks: [ChunkData] = []
-            if mint < headMint {
+            if mint < headMint, mint <= s.storedMaxt {
                 try q.bind(1, Int64(ref))
                 try q.bind(2, mint)
                 try q.bind(3, maxt)
@@ -179,7 +180,7 @@ actor SQLiteQuerier: Querier {
             guard let s = head[ref] else { continue }
             if s.hasSample, s.headMint <= maxt, s.lastT >= mint {
                 out.append(s.labels)
-            } else if mint < s.headMint {
+            } else if mint < s.headMint, mint <= s.storedMaxt {
                 unsure.append(ref)  // only the table can tell
             }
         }

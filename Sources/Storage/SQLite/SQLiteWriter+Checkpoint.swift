@@ -24,6 +24,9 @@ extension SQLiteWriter {
         var n = 0
         for ref in head.seriesWithClosedChunks where head.contains(ref) {
             n += head.series[Int(ref)]!.closed.count
+            if let newest = head.series[Int(ref)]!.closed.last?.maxt {
+                head.series[Int(ref)]!.storedMaxt = max(head.series[Int(ref)]!.storedMaxt, newest)
+            }
             head.series[Int(ref)]!.closed = []
         }
         head.seriesWithClosedChunks.removeAll(keepingCapacity: true)
@@ -99,6 +102,7 @@ extension SQLiteWriter {
     /// ones) and deletes every write-ahead record: a complete checkpoint, run now.
     func flushHead() throws {
         guard db != nil else { throw StorageError.closed() }
+        publishedHead.release()
         while pass != nil { try checkpointStep() }
         packPartialChunks = true
         defer { packPartialChunks = false }

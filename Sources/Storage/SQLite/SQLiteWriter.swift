@@ -21,6 +21,8 @@ actor SQLiteWriter {
     let index: SeriesIndex
     /// The label index as readers last got it (see `postingsForReaders`).
     nonisolated let publishedPostings = PublishedPostings()
+    /// The head as last copied for a querier, current until the head changes.
+    nonisolated let publishedHead = PublishedHead()
     let metrics: StorageMetrics
     let report: CorruptionReport
     let logger: Logger
@@ -31,7 +33,9 @@ actor SQLiteWriter {
     static let failureLogInterval: Duration = .seconds(10)
 
     var db: Connection?
-    var head = Head()
+    /// Every change makes the published copy stale (without a copy: `didSet` without `oldValue`
+    /// mutates in place).
+    var head = Head() { didSet { publishedHead.invalidate() } }
     /// The `symbols` table as a map (string → id), continued by new series.
     private var symbolIDs: [String: UInt64] = [:]
     private var newSymbols: [String] = []
@@ -118,6 +122,7 @@ actor SQLiteWriter {
     /// Makes a batch durable; see the type's comment for the protocol.
     func commit(_ b: AppendBatch) throws {
         guard let db else { throw StorageError.closed() }
+        publishedHead.release()
         nextEpoch()
         wal.reset()
         accepted.removeAll(keepingCapacity: true)
@@ -288,6 +293,7 @@ actor SQLiteWriter {
     func snapshot() throws -> Head {
         guard db != nil else { throw StorageError.closed() }
         head.postings.sortValues()
+        publishedHead.publish(head)
         return head
     }
 
@@ -301,6 +307,7 @@ actor SQLiteWriter {
 
     /// Writes what is still only in memory (when configured) and closes the connection.
     func close() throws {
+        publishedHead.release()  // no querier after close: the copy must not outlive the file
         guard let db else { return }
         defer { self.db = nil }
         if options.checkpointOnClose {
