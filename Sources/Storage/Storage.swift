@@ -51,7 +51,8 @@ public protocol Querier: Sendable {
     /// [mint, maxt] of the querier; series without samples in range are left out.
     /// - Throws: on I/O failure. Corrupt chunks are skipped and reported in `warnings`.
     func select(matchers: [Matcher]) async throws -> SeriesSet
-    /// Labels of the series matching `matchers` that have data in the querier's range, sorted:
+    /// Labels of the series matching `matchers` that have data in the querier's range, sorted
+    /// and unique:
     /// the series API's answer. A storage that knows each series' time span answers without
     /// reading samples.
     func seriesLabels(matchers: [Matcher]) async throws -> (labels: [Labels], warnings: [String])

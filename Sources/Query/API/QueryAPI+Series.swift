@@ -17,13 +17,25 @@ extension QueryAPI {
         var all: [Labels] = []
         do {
             let q = try await queryable.querier(mint: common.start, maxt: common.end)
-            defer { Task { await q.close() } }
-            var seen: Set<Labels> = []
-            for matchers in common.matcherSets {
-                let found = try await q.seriesLabels(matchers: matchers)
-                warnings += found.warnings
-                for l in found.labels where seen.insert(l).inserted { all.append(l) }
+            do {
+                if common.matcherSets.count == 1 {
+                    // One selector: the querier's answer is sorted and unique already.
+                    let found = try await q.seriesLabels(matchers: common.matcherSets[0])
+                    warnings = found.warnings
+                    all = found.labels
+                } else {
+                    var seen: Set<Labels> = []
+                    for matchers in common.matcherSets {
+                        let found = try await q.seriesLabels(matchers: matchers)
+                        warnings += found.warnings
+                        for l in found.labels where seen.insert(l).inserted { all.append(l) }
+                    }
+                }
+            } catch {
+                await q.close()
+                throw error
             }
+            await q.close()
         } catch {
             return .failure(.internal, "\(error)")
         }

@@ -50,7 +50,7 @@ public struct QueryRunner: Sendable {
         metrics.inFlight.wrappingAdd(1, ordering: .relaxed)
         defer {
             metrics.inFlight.wrappingSubtract(1, ordering: .relaxed)
-            Task { await slots.release() }
+            slots.release()
         }
         let dequeued = clock.now
         do throws(QueryError) {
@@ -141,20 +141,42 @@ extension Duration {
     var seconds: Double { Double(components.seconds) + Double(components.attoseconds) * 1e-18 }
 }
 
-/// A counting semaphore for queries; waiters queue in order.
-actor QuerySlots {
+/// A counting semaphore for queries; waiters queue in order. A lock, not an actor: taking
+/// and giving back a free slot is two uncontended lock operations, no thread hand-off.
+final class QuerySlots: Sendable {
+    private struct State {
+        var inUse = 0
+        var waiters: [CheckedContinuation<Void, Never>] = []
+    }
     private let limit: Int
-    private var inUse = 0
-    private var waiters: [CheckedContinuation<Void, Never>] = []
+    private let state = Mutex(State())
 
     init(limit: Int) { self.limit = limit }
 
     func acquire() async {
-        if inUse < limit { inUse += 1; return }
-        await withCheckedContinuation { waiters.append($0) }
+        let limit = self.limit
+        let free = state.withLock { s -> Bool in
+            guard s.inUse < limit else { return false }
+            s.inUse += 1
+            return true
+        }
+        if free { return }
+        await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
+            let granted = state.withLock { s in
+                if s.inUse < limit { s.inUse += 1; return true }
+                s.waiters.append(c)
+                return false
+            }
+            if granted { c.resume() }
+        }
     }
 
+    /// Frees a slot, or hands it straight to the longest waiter.
     func release() {
-        if waiters.isEmpty { inUse -= 1 } else { waiters.removeFirst().resume() }
+        let next = state.withLock { s -> CheckedContinuation<Void, Never>? in
+            if s.waiters.isEmpty { s.inUse -= 1; return nil }
+            return s.waiters.removeFirst()
+        }
+        next?.resume()
     }
 }

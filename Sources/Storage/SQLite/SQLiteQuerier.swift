@@ -225,9 +225,11 @@ actor SQLiteQuerier: Querier {
         return values.sorted()
     }
 
+    /// Returns at once: a connection, if one was taken, goes back to the pool in the background
+    /// (its read transaction ends there), so closing never costs the caller a thread hop.
     nonisolated func close() async {
         closed.store(true, ordering: .releasing)
-        if holdsConnection.load(ordering: .acquiring) { await releaseConnection() }
+        if holdsConnection.load(ordering: .acquiring) { Task { await releaseConnection() } }
     }
 
     private func releaseConnection() async {
