@@ -113,10 +113,14 @@ struct FanoutQuerier: Querier {
     let fanout: FanoutStorage
 
     func select(matchers: [Matcher]) async throws -> SeriesSet {
-        var sets = [try await primary.select(matchers: matchers)]
+        try await select(matchers: matchers, hints: SelectHints())
+    }
+
+    func select(matchers: [Matcher], hints: SelectHints) async throws -> SeriesSet {
+        var sets = [try await primary.select(matchers: matchers, hints: hints)]
         var extra = warnings
         for s in secondaries {
-            do { sets.append(try await s.select(matchers: matchers)) } catch {
+            do { sets.append(try await s.select(matchers: matchers, hints: hints)) } catch {
                 fanout.noteSecondaryError("select", error)
                 extra.append("secondary storage select failed: \(error)")
             }

@@ -51,6 +51,9 @@ public protocol Querier: Sendable {
     /// [mint, maxt] of the querier; series without samples in range are left out.
     /// - Throws: on I/O failure. Corrupt chunks are skipped and reported in `warnings`.
     func select(matchers: [Matcher]) async throws -> SeriesSet
+    /// `select` for a reader that needs less than every sample (Prometheus's `SelectHints`):
+    /// a storage may leave out samples the hints say cannot matter. The default ignores them.
+    func select(matchers: [Matcher], hints: SelectHints) async throws -> SeriesSet
     /// Labels of the series matching `matchers` that have data in the querier's range, sorted
     /// and unique:
     /// the series API's answer. A storage that knows each series' time span answers without
@@ -68,7 +71,22 @@ public protocol Querier: Sendable {
     func forEachBatch(matchers: [Matcher], batchSize: Int, _ body: (SeriesSet) async throws -> Void) async throws
 }
 
+/// What a reader will do with `select`'s series, so storage can skip what cannot matter.
+public struct SelectHints: Sendable, Equatable {
+    /// Set when, at each evaluation time from this one on, the reader takes only the newest
+    /// sample at or before that time (instant selectors on a query's steps): a series may then
+    /// lack every sample older than its newest one at or before `instantFrom`.
+    public var instantFrom: Timestamp?
+
+    public init(instantFrom: Timestamp? = nil) { self.instantFrom = instantFrom }
+}
+
 extension Querier {
+    /// Default: the hints are ignored.
+    public func select(matchers: [Matcher], hints: SelectHints) async throws -> SeriesSet {
+        try await select(matchers: matchers)
+    }
+
     /// Default: the labels of `select`'s series.
     public func seriesLabels(matchers: [Matcher]) async throws -> (labels: [Labels], warnings: [String]) {
         let set = try await select(matchers: matchers)

@@ -11,7 +11,9 @@ extension SelectionPlan {
         var warnings: [String] = []
         do {
             for s in selections {
-                let set = try await querier.select(matchers: s.matchers)
+                // Instant selectors read only the newest sample at or before each step: a
+                // series with a head sample before the first step needs nothing older.
+                let set = try await querier.select(matchers: s.matchers, hints: SelectHints(instantFrom: s.grid?.first))
                 for w in set.warnings where !warnings.contains(w) { warnings.append(w) }
                 var expected = 0
                 if let grid = s.grid, grid.first == grid.last {

@@ -66,19 +66,30 @@ actor SQLiteQuerier: Querier {
         return b.connection
     }
 
-    /// Whether series `ref` has all its samples in [mint, maxt] in the head copy: the range
-    /// starts in the head, or after the newest chunk the table holds below it.
-    private nonisolated func headCovers(_ ref: UInt64) -> Bool {
+    /// Whether the head copy holds all the reader needs of series `s`: the range starts in the
+    /// head, or after the newest chunk the table holds below it, or (instant selectors) the
+    /// head has a sample at or before the first evaluation time, so the newest one is there.
+    private nonisolated func headCovers(_ s: MemSeries, _ hints: SelectHints) -> Bool {
+        if mint >= s.headMint || mint > s.storedMaxt { return true }
+        if let first = hints.instantFrom, s.headMint <= first { return true }
+        return false
+    }
+
+    private nonisolated func headCovers(_ ref: UInt64, _ hints: SelectHints) -> Bool {
         guard let s = head[ref] else { return true }
-        return mint >= s.headMint || mint > s.storedMaxt
+        return headCovers(s, hints)
     }
 
     nonisolated func select(matchers: [Matcher]) async throws -> SeriesSet {
+        try await select(matchers: matchers, hints: SelectHints())
+    }
+
+    nonisolated func select(matchers: [Matcher], hints: SelectHints) async throws -> SeriesSet {
         try checkOpen()
         let refs = head.postings.refs(matching: matchers)
         guard mint <= maxt else { return SeriesSet() }
-        if refs.allSatisfy(headCovers) { return headOnly(refs: refs) }
-        return try await load(refs: refs)
+        if refs.allSatisfy({ headCovers($0, hints) }) { return headOnly(refs: refs) }
+        return try await load(refs: refs, hints: hints)
     }
 
     /// `load` when no series needs the table.
@@ -102,9 +113,9 @@ actor SQLiteQuerier: Querier {
     }
 
     /// The series `refs` with their chunks in [mint, maxt], sorted by labels.
-    func load(refs: [UInt64]) async throws -> SeriesSet {
+    func load(refs: [UInt64], hints: SelectHints = SelectHints()) async throws -> SeriesSet {
         guard mint <= maxt else { return SeriesSet() }
-        if refs.allSatisfy(headCovers) { return headOnly(refs: refs) }
+        if refs.allSatisfy({ headCovers($0, hints) }) { return headOnly(refs: refs) }
         let db = try await connection()
         var out: [Series] = []
         var warnings: [String] = []
@@ -120,7 +131,7 @@ actor SQLiteQuerier: Querier {
             guard let s = head[ref] else { continue }
             let headMint = s.headMint
             var chunks: [ChunkData] = []
-            if mint < headMint, mint <= s.storedMaxt {
+            if !headCovers(s, hints) {
                 try q.bind(1, Int64(ref))
                 try q.bind(2, mint)
                 try q.bind(3, maxt)
