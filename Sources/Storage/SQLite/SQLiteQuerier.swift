@@ -45,22 +45,25 @@ actor SQLiteQuerier: Querier {
     private func connection() async throws -> Connection {
         try checkOpen()
         if let box { return box.connection }
-        let b = try await pool.acquire()
+        // An idle connection without a hop (this runs on the querier's own queue); a new one
+        // is opened on the pool's queue.
+        let b: ConnectionBox
+        if let idle = try pool.takeIdle() { b = idle } else { b = try await pool.acquire() }
         do {
             try ReadSnapshot.begin(b.connection)
         } catch {
-            await pool.release(b)
+            pool.giveBack(b)
             throw error
         }
         // Another call of this actor may have begun one while `acquire` was awaited.
         if let box {
-            await pool.release(b)
+            pool.giveBack(b)
             return box.connection
         }
         box = b
         holdsConnection.store(true, ordering: .releasing)
         if closed.load(ordering: .acquiring) {
-            await releaseConnection()
+            releaseConnection()
             throw StorageError.closed("querier")
         }
         return b.connection
@@ -243,9 +246,9 @@ actor SQLiteQuerier: Querier {
         if holdsConnection.load(ordering: .acquiring) { Task { await releaseConnection() } }
     }
 
-    private func releaseConnection() async {
+    private func releaseConnection() {
         guard let b = box else { return }
         box = nil
-        await pool.release(b)
+        pool.giveBack(b)  // on this querier's queue: no hop to the pool's
     }
 }
