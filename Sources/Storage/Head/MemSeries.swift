@@ -13,12 +13,15 @@ struct HeadChunk: Sendable {
 ///
 /// Layout matters: one per active series. 96 bytes: the labels reference, the open chunk's
 /// appender (48, which also remembers the last sample across cuts), the cut-chunk list, the
-/// commit scratch, the newest time in the table, and the small counters packed at the end.
+/// commit scratch, the newest time in the table, and the small counters and flags packed at
+/// the end. Besides, each series keeps its newest flushed chunk (~100–250 bytes).
 struct MemSeries: Sendable {
     let labels: Labels
     /// The chunk receiving samples; empty right after a cut (it then still knows the last sample).
     var open: XORAppender
-    /// Full chunks not yet in the `chunks` table (written by the next transaction).
+    /// Full chunks: not yet in the `chunks` table (written by the next transaction), except the
+    /// first when `recentInTable` — the newest chunk already written, kept so queries of the
+    /// recent past (a dashboard's last minutes) read memory, not the table.
     var closed: [HeadChunk] = []
     /// No chunk of this series in the `chunks` table below the head ends after this (`.min`:
     /// none there). A query starting later needs nothing from the table for this series.
@@ -30,6 +33,8 @@ struct MemSeries: Sendable {
     /// How many samples of `open` the `chunks` table already holds (as a partial chunk).
     var persistedCount: UInt16 = 0
     var hasSample = false
+    /// `closed[0]` is in the table already (kept in memory for queries; never written again).
+    var recentInTable = false
 
     init(labels: Labels) {
         self.labels = labels
@@ -43,6 +48,8 @@ struct MemSeries: Sendable {
     /// Records the newest sample of a series whose samples are all in the table (at load).
     mutating func setLast(t: Timestamp, bits: UInt64) {
         storedMaxt = t
+        closed = []
+        recentInTable = false
         open = XORAppender(after: t, bits: bits)
         persistedCount = 0
         hasSample = true
@@ -59,6 +66,17 @@ struct MemSeries: Sendable {
         open = XORAppender(after: t, bits: bits, capacity: open.bytes.count + 16)
         persistedCount = 0
         return true
+    }
+
+    /// The cut chunks the next transaction must write to the table.
+    var unflushed: ArraySlice<HeadChunk> { closed[(recentInTable ? 1 : 0)...] }
+
+    /// Called once the unflushed chunks are in the table: keeps the newest of them in memory.
+    mutating func didFlush() {
+        guard let newest = closed.last, !unflushed.isEmpty else { return }
+        storedMaxt = max(storedMaxt, newest.maxt)
+        closed = [newest]
+        recentInTable = true
     }
 
     /// The head's chunks overlapping [mint, maxt], oldest first, for a query.
@@ -128,8 +146,8 @@ struct Head: Sendable {
     /// Appends a validated sample to series `ref` (which must exist), noting cut chunks.
     @inline(__always)
     mutating func append(_ ref: UInt64, t: Timestamp, bits: UInt64) {
-        let hadClosed = !series[Int(ref)]!.closed.isEmpty
-        if series[Int(ref)]!.append(t: t, bits: bits, pack: packChunks), !hadClosed {
+        let hadUnflushed = !series[Int(ref)]!.unflushed.isEmpty
+        if series[Int(ref)]!.append(t: t, bits: bits, pack: packChunks), !hadUnflushed {
             seriesWithClosedChunks.append(ref)
         }
         if t > maxTime { maxTime = t }

@@ -2,13 +2,13 @@
 /// checkpoints that also store partial open chunks so write-ahead records can be deleted.
 extension SQLiteWriter {
     /// Inserts the chunks the head cut since the last transaction (inside the caller's
-    /// transaction). `didFlushClosedChunks()` drops them from memory once it committed.
+    /// transaction). `didFlushClosedChunks()` drops all but the newest from memory once it committed.
     func flushClosedChunks(_ db: Connection) throws {
         guard !head.seriesWithClosedChunks.isEmpty else { return }
         let ins = try db.prepared("INSERT OR REPLACE INTO chunks (series_id, mint, maxt, crc, data) VALUES (?1, ?2, ?3, ?4, ?5)")
         for ref in head.seriesWithClosedChunks {
             guard let s = head[ref] else { continue }
-            for c in s.closed {
+            for c in s.unflushed {
                 try ins.bind(1, Int64(ref))
                 try ins.bind(2, c.mint)
                 try ins.bind(3, c.maxt)
@@ -23,11 +23,8 @@ extension SQLiteWriter {
         guard !head.seriesWithClosedChunks.isEmpty else { return }
         var n = 0
         for ref in head.seriesWithClosedChunks where head.contains(ref) {
-            n += head.series[Int(ref)]!.closed.count
-            if let newest = head.series[Int(ref)]!.closed.last?.maxt {
-                head.series[Int(ref)]!.storedMaxt = max(head.series[Int(ref)]!.storedMaxt, newest)
-            }
-            head.series[Int(ref)]!.closed = []
+            n += head.series[Int(ref)]!.unflushed.count
+            head.series[Int(ref)]!.didFlush()
         }
         head.seriesWithClosedChunks.removeAll(keepingCapacity: true)
         StorageMetrics.add(metrics.chunksWritten, n)
