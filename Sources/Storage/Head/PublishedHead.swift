@@ -4,20 +4,19 @@ import Synchronization
 /// since takes this copy without a hop to the writer's queue (two thread wake-ups, a good part
 /// of a small query's time): dashboards ask several queries between two scrapes' commits.
 ///
-/// Correctness does not depend on the writer remembering to invalidate: every change to the
-/// writer's `head` (its `didSet`) bumps `version`, and a copy is current only while the version
-/// it was published at is. `release()` only saves memory copying: a published copy shares the
-/// head's buffers, and while it lives, the writer's next change to each buffer copies it first.
+/// The writer calls `release()` at the start of every method that changes its head (once per
+/// commit, not per sample): that makes the copy stale for readers, and drops it, so the writer's
+/// changes do not copy buffers the published copy would otherwise still share (a querier that
+/// took the copy keeps its own reference). `ConcurrencyTests` checks commits, deletions and close.
 final class PublishedHead: Sendable {
     private let version = Atomic<UInt64>(0)
     private let published = Mutex<(version: UInt64, head: Head)?>(nil)
 
-    /// Called by the writer after every change to its head.
-    func invalidate() { version.add(1, ordering: .releasing) }
-
-    /// Called by the writer before it changes its head: drops the published copy (a querier
-    /// that took it keeps its own reference).
-    func release() { published.withLock { $0 = nil } }
+    /// Called by the writer before it changes its head.
+    func release() {
+        version.add(1, ordering: .releasing)
+        published.withLock { $0 = nil }
+    }
 
     /// The published copy, if the head has not changed since.
     var current: Head? {

@@ -81,6 +81,7 @@ extension SQLiteWriter {
     /// progress when no commits arrive). No-op without a pass in progress.
     func checkpointStep() throws {
         guard let db, pass != nil else { return }
+        publishedHead.release()
         var upserts: [(ref: UInt64, count: UInt16)] = []
         var end = 0
         do {

@@ -5,6 +5,7 @@ extension SQLiteWriter {
     @discardableResult
     func applyRetention() throws -> Int {
         guard let db else { throw StorageError.closed() }
+        publishedHead.release()
         var deleted = 0
         do {
             if let r = options.retentionMillis, head.maxTime != .min {

@@ -33,9 +33,9 @@ actor SQLiteWriter {
     static let failureLogInterval: Duration = .seconds(10)
 
     var db: Connection?
-    /// Every change makes the published copy stale (without a copy: `didSet` without `oldValue`
-    /// mutates in place).
-    var head = Head() { didSet { publishedHead.invalidate() } }
+    /// Every method that changes it starts with `publishedHead.release()` (methods run one at a
+    /// time and never suspend, so no copy can be published between that and the change).
+    var head = Head()
     /// The `symbols` table as a map (string → id), continued by new series.
     private var symbolIDs: [String: UInt64] = [:]
     private var newSymbols: [String] = []
@@ -70,6 +70,7 @@ actor SQLiteWriter {
 
     /// Opens (creating if needed) the file, migrates it and loads the head.
     func open() throws {
+        publishedHead.release()
         let db: Connection
         do {
             db = try Connection(path: path, mode: .readWrite)
