@@ -8,6 +8,9 @@ import Synchronization
 /// logged and counted (`lantern_tsdb_fanout_secondary_errors_total`) and never cost the
 /// primary's data; a failing secondary on reads becomes a warning on the result.
 public final class FanoutStorage: Storage, Sendable {
+    /// The primary's estimate (secondaries are remote or empty for reads).
+    public func estimatedSeries(matching matchers: [Matcher]) -> Int? { primary.estimatedSeries(matching: matchers) }
+
     let primary: any Storage
     let secondaries: [any Storage]
     let logger: Logger

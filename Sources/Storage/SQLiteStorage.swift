@@ -124,6 +124,13 @@ public final class SQLiteStorage: Storage, Sendable {
         return try await withQuerier(mint: mint, maxt: maxt) { try await $0.labelNames(matchers: matchers) }
     }
 
+    /// From the head copy or label index last published (no hop); nil when neither is current.
+    public func estimatedSeries(matching matchers: [Matcher]) -> Int? {
+        guard let writer else { return frozenHead?.postings.refs(matching: matchers).count }
+        if let head = writer.publishedHead.current { return head.postings.refs(matching: matchers).count }
+        return writer.publishedPostings.current?.refs(matching: matchers).count
+    }
+
     /// Without matchers, the values come from the head's in-memory index, as `labelNames` does.
     public func labelValues(name: String, matchers: [Matcher], mint: Timestamp, maxt: Timestamp) async throws -> [String] {
         if matchers.isEmpty, let writer {
@@ -197,7 +204,7 @@ extension SQLiteWriter {
     /// Retention plus checkpoint progress; the background task's body.
     @discardableResult
     func maintain() throws -> Int {
-        publishedHead.release()
+        publishedHead.invalidate(dropping: true)
         let n = try applyRetention()
         try maintainCheckpoint()
         return n

@@ -114,9 +114,15 @@ public protocol Queryable: Sendable {
     func labelNames(matchers: [Matcher], mint: Timestamp, maxt: Timestamp) async throws -> [String]
     /// `Querier.labelValues` over [mint, maxt], with the same shortcut.
     func labelValues(name: String, matchers: [Matcher], mint: Timestamp, maxt: Timestamp) async throws -> [String]
+    /// About how many series match `matchers`, if the storage can tell at once from memory
+    /// (nil otherwise): the HTTP layer keeps small queries on the connection's event loop.
+    func estimatedSeries(matching matchers: [Matcher]) -> Int?
 }
 
 extension Queryable {
+    /// Default: unknown.
+    public func estimatedSeries(matching matchers: [Matcher]) -> Int? { nil }
+
     /// Default: through a querier.
     public func labelNames(matchers: [Matcher], mint: Timestamp, maxt: Timestamp) async throws -> [String] {
         try await withQuerier(mint: mint, maxt: maxt) { try await $0.labelNames(matchers: matchers) }

@@ -13,6 +13,9 @@ public struct GzipMiddleware<Context: RequestContext>: RouterMiddleware {
 
     public init(minimumBytes: Int = 256) { self.minimumBytes = minimumBytes }
 
+    /// Bodies up to this size are compressed where the request runs (well under a millisecond).
+    static var inlineBytes: Int { 64 << 10 }
+
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var response = try await next(request, context)
         guard Self.acceptsGzip(request.headers[.acceptEncoding]),
@@ -22,7 +25,11 @@ public struct GzipMiddleware<Context: RequestContext>: RouterMiddleware {
         let box = CollectedBody()
         try await response.body.write(CollectingWriter(box: box))
         var plain = box.buffer
-        let compressed = try plain.compress(with: .gzip())
+        // A large body is compressed on the cooperative pool: the request may be running on its
+        // connection's event loop, which other connections share.
+        let compressed = length < Self.inlineBytes
+            ? try plain.compress(with: .gzip())
+            : try await withTaskExecutorPreference(globalConcurrentExecutor) { try plain.compress(with: .gzip()) }
         response.headers[.contentEncoding] = "gzip"
         response.headers[.contentLength] = nil
         response.headers[values: .vary] = ["Accept-Encoding"]

@@ -13,6 +13,10 @@ extension QueryAPI {
         case .success(let c): common = c
         case .failure(let e): return e
         }
+        return await placed(cost: estimatedCost(matcherSets: common.matcherSets)) { await seriesAnswer(common) }
+    }
+
+    private func seriesAnswer(_ common: Common) async -> APIResult {
         var warnings: [String] = []
         var all: [Labels] = []
         do {

@@ -44,11 +44,14 @@ public struct QueryAPI: Sendable {
         case .success(let o): options = o
         case .failure(let e): return e
         }
-        do {
-            let result = try await runner.instant(p.value("query"), at: t, timeout: options.timeout, lookbackDelta: options.lookbackDelta)
-            return answer(result, at: t, limit: limit, stats: p.value("stats"))
-        } catch {
-            return Self.apiError(error)
+        let text = p.value("query")
+        return await placed(cost: estimatedCost(text, start: t, end: t, step: 0, lookbackDelta: options.lookbackDelta)) {
+            do throws(QueryError) {
+                let result = try await runner.instant(text, at: t, timeout: options.timeout, lookbackDelta: options.lookbackDelta)
+                return answer(result, at: t, limit: limit, stats: p.value("stats"))
+            } catch {
+                return Self.apiError(error)
+            }
         }
     }
 
@@ -79,11 +82,13 @@ public struct QueryAPI: Sendable {
         if let expr = try? parseExpr(text), expr.type != .scalar, expr.type != .vector {
             return .invalidParam("query", APIParse.Failure(message: "invalid expression type \(quotedGo(expr.type.rawValue)) for range query, must be Scalar or instant Vector"))
         }
-        do {
-            let result = try await runner.range(text, start: start, end: end, step: step, timeout: options.timeout, lookbackDelta: options.lookbackDelta)
-            return answer(result, at: nil, limit: limit, stats: p.value("stats"))
-        } catch {
-            return Self.apiError(error)
+        return await placed(cost: estimatedCost(text, start: start, end: end, step: step, lookbackDelta: options.lookbackDelta)) {
+            do throws(QueryError) {
+                let result = try await runner.range(text, start: start, end: end, step: step, timeout: options.timeout, lookbackDelta: options.lookbackDelta)
+                return answer(result, at: nil, limit: limit, stats: p.value("stats"))
+            } catch {
+                return Self.apiError(error)
+            }
         }
     }
 

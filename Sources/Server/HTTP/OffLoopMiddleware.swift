@@ -7,23 +7,28 @@ import Hummingbird
 /// Kept on the loop (`LoopPinnedChannel`): GETs of label names and values without `match[]`,
 /// health and readiness, build and flag status, format/parse of a query — answers computed in
 /// well under a millisecond whatever the size of the database, where two thread hand-offs
-/// would be a third of the time.
+/// would be a third of the time — and GETs of queries and series, whose handlers estimate
+/// their work from memory and move to the pool when it is large (`QueryAPI.placed`).
 struct OffLoopMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        if request.method == .get, Self.staysOnLoop(request.uri.path), !(request.uri.query ?? "").contains("match") {
+        if request.method == .get, Self.staysOnLoop(request.uri.path, query: request.uri.query ?? "") {
             return try await next(request, context)
         }
         return try await withTaskExecutorPreference(globalConcurrentExecutor) { try await next(request, context) }
     }
 
-    /// Paths answered on the event loop.
-    static func staysOnLoop(_ path: String) -> Bool {
+    /// Paths (of GETs) answered on the event loop, at least to begin with.
+    static func staysOnLoop(_ path: String, query: String) -> Bool {
         switch path {
-        case "/api/v1/labels", "/-/healthy", "/-/ready", "/api/v1/status/buildinfo", "/api/v1/status/flags",
+        case "/-/healthy", "/-/ready", "/api/v1/status/buildinfo", "/api/v1/status/flags",
              "/api/v1/status/runtimeinfo", "/api/v1/format_query", "/api/v1/parse_query":
             return true
+        case "/api/v1/query", "/api/v1/query_range", "/api/v1/series":
+            return true  // the handler leaves the loop itself when the storage expects much work
+        case "/api/v1/labels":
+            return !query.contains("match")  // a match[] may select every series
         default:
-            return path.hasPrefix("/api/v1/label/") && path.hasSuffix("/values")
+            return path.hasPrefix("/api/v1/label/") && path.hasSuffix("/values") && !query.contains("match")
         }
     }
 }

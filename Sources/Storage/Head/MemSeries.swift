@@ -71,9 +71,12 @@ struct MemSeries: Sendable {
     /// The cut chunks the next transaction must write to the table.
     var unflushed: ArraySlice<HeadChunk> { closed[(recentInTable ? 1 : 0)...] }
 
+    /// `!unflushed.isEmpty` without making a slice (no retain on the per-sample path).
+    var hasUnflushed: Bool { closed.count > (recentInTable ? 1 : 0) }
+
     /// Called once the unflushed chunks are in the table: keeps the newest of them in memory.
     mutating func didFlush() {
-        guard let newest = closed.last, !unflushed.isEmpty else { return }
+        guard hasUnflushed, let newest = closed.last else { return }
         storedMaxt = max(storedMaxt, newest.maxt)
         closed = [newest]
         recentInTable = true
@@ -146,7 +149,7 @@ struct Head: Sendable {
     /// Appends a validated sample to series `ref` (which must exist), noting cut chunks.
     @inline(__always)
     mutating func append(_ ref: UInt64, t: Timestamp, bits: UInt64) {
-        let hadUnflushed = !series[Int(ref)]!.unflushed.isEmpty
+        let hadUnflushed = series[Int(ref)]!.hasUnflushed
         if series[Int(ref)]!.append(t: t, bits: bits, pack: packChunks), !hadUnflushed {
             seriesWithClosedChunks.append(ref)
         }

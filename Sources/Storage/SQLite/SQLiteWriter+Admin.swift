@@ -31,7 +31,7 @@ extension SQLiteWriter {
     /// no tombstones, so `clean_tombstones` has nothing to do.
     func deleteSeries(_ selectors: [[Matcher]], mint: Timestamp, maxt: Timestamp) throws -> Int {
         guard let db else { throw StorageError.closed() }
-        publishedHead.release()
+        publishedHead.invalidate(dropping: true)
         try flushHead()
         var refs = Set<UInt64>()
         for matchers in selectors { refs.formUnion(head.postings.refs(matching: matchers)) }

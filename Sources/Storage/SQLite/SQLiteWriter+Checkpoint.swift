@@ -81,7 +81,7 @@ extension SQLiteWriter {
     /// progress when no commits arrive). No-op without a pass in progress.
     func checkpointStep() throws {
         guard let db, pass != nil else { return }
-        publishedHead.release()
+        publishedHead.invalidate(dropping: true)
         var upserts: [(ref: UInt64, count: UInt16)] = []
         var end = 0
         do {
@@ -100,7 +100,7 @@ extension SQLiteWriter {
     /// ones) and deletes every write-ahead record: a complete checkpoint, run now.
     func flushHead() throws {
         guard db != nil else { throw StorageError.closed() }
-        publishedHead.release()
+        publishedHead.invalidate(dropping: true)
         while pass != nil { try checkpointStep() }
         packPartialChunks = true
         defer { packPartialChunks = false }

@@ -5,7 +5,7 @@ extension SQLiteWriter {
     @discardableResult
     func applyRetention() throws -> Int {
         guard let db else { throw StorageError.closed() }
-        publishedHead.release()
+        publishedHead.invalidate(dropping: true)
         var deleted = 0
         do {
             if let r = options.retentionMillis, head.maxTime != .min {

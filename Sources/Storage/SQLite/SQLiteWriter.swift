@@ -20,9 +20,9 @@ actor SQLiteWriter {
     let options: StorageOptions
     let index: SeriesIndex
     /// The label index as readers last got it (see `postingsForReaders`).
-    nonisolated let publishedPostings = PublishedPostings()
+    nonisolated let publishedPostings = PublishedCopy<Postings>()
     /// The head as last copied for a querier, current until the head changes.
-    nonisolated let publishedHead = PublishedHead()
+    nonisolated let publishedHead = PublishedCopy<Head>()
     let metrics: StorageMetrics
     let report: CorruptionReport
     let logger: Logger
@@ -33,8 +33,8 @@ actor SQLiteWriter {
     static let failureLogInterval: Duration = .seconds(10)
 
     var db: Connection?
-    /// Every method that changes it starts with `publishedHead.release()` (methods run one at a
-    /// time and never suspend, so no copy can be published between that and the change).
+    /// Every method that changes it starts with `publishedHead.invalidate(dropping: true)`
+    /// (methods run one at a time and never suspend: no copy is published between the two).
     var head = Head()
     /// The `symbols` table as a map (string → id), continued by new series.
     private var symbolIDs: [String: UInt64] = [:]
@@ -70,7 +70,7 @@ actor SQLiteWriter {
 
     /// Opens (creating if needed) the file, migrates it and loads the head.
     func open() throws {
-        publishedHead.release()
+        publishedHead.invalidate(dropping: true)
         let db: Connection
         do {
             db = try Connection(path: path, mode: .readWrite)
@@ -123,7 +123,7 @@ actor SQLiteWriter {
     /// Makes a batch durable; see the type's comment for the protocol.
     func commit(_ b: AppendBatch) throws {
         guard let db else { throw StorageError.closed() }
-        publishedHead.release()
+        publishedHead.invalidate(dropping: true)
         nextEpoch()
         wal.reset()
         accepted.removeAll(keepingCapacity: true)
@@ -308,7 +308,7 @@ actor SQLiteWriter {
 
     /// Writes what is still only in memory (when configured) and closes the connection.
     func close() throws {
-        publishedHead.release()  // no querier after close: the copy must not outlive the file
+        publishedHead.invalidate(dropping: true)  // no querier after close: the copy must not outlive the file
         guard let db else { return }
         defer { self.db = nil }
         if options.checkpointOnClose {
