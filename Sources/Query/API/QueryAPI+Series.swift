@@ -20,26 +20,18 @@ extension QueryAPI {
         var warnings: [String] = []
         var all: [Labels] = []
         do {
-            let q = try await queryable.querier(mint: common.start, maxt: common.end)
-            do {
-                if common.matcherSets.count == 1 {
-                    // One selector: the querier's answer is sorted and unique already.
-                    let found = try await q.seriesLabels(matchers: common.matcherSets[0])
-                    warnings = found.warnings
-                    all = found.labels
-                } else {
-                    var seen: Set<Labels> = []
-                    for matchers in common.matcherSets {
-                        let found = try await q.seriesLabels(matchers: matchers)
-                        warnings += found.warnings
-                        for l in found.labels where seen.insert(l).inserted { all.append(l) }
-                    }
+            (all, warnings) = try await queryable.withQuerier(mint: common.start, maxt: common.end) { q in
+                // One selector: the querier's answer is sorted and unique already.
+                if common.matcherSets.count == 1 { return try await q.seriesLabels(matchers: common.matcherSets[0]) }
+                var seen: Set<Labels> = []
+                var labels: [Labels] = [], warnings: [String] = []
+                for matchers in common.matcherSets {
+                    let found = try await q.seriesLabels(matchers: matchers)
+                    warnings += found.warnings
+                    for l in found.labels where seen.insert(l).inserted { labels.append(l) }
                 }
-            } catch {
-                await q.close()
-                throw error
+                return (labels, warnings)
             }
-            await q.close()
         } catch {
             return .failure(.internal, "\(error)")
         }

@@ -89,7 +89,12 @@ actor SQLiteQuerier: Querier {
 
     nonisolated func select(matchers: [Matcher], hints: SelectHints) async throws -> SeriesSet {
         try checkOpen()
-        let refs = head.postings.refs(matching: matchers)
+        return try await read(refs: head.postings.refs(matching: matchers), hints: hints)
+    }
+
+    /// The series `refs` with their chunks in [mint, maxt], sorted by labels: from the head on
+    /// the caller's thread when it holds all they need, else through the table on this queue.
+    private nonisolated func read(refs: [UInt64], hints: SelectHints = SelectHints()) async throws -> SeriesSet {
         guard mint <= maxt else { return SeriesSet() }
         if refs.allSatisfy({ headCovers($0, hints) }) { return headOnly(refs: refs) }
         return try await load(refs: refs, hints: hints)
@@ -115,10 +120,8 @@ actor SQLiteQuerier: Querier {
         return refs.sorted { head[$0]!.labels < head[$1]!.labels }
     }
 
-    /// The series `refs` with their chunks in [mint, maxt], sorted by labels.
-    func load(refs: [UInt64], hints: SelectHints = SelectHints()) async throws -> SeriesSet {
-        guard mint <= maxt else { return SeriesSet() }
-        if refs.allSatisfy({ headCovers($0, hints) }) { return headOnly(refs: refs) }
+    /// `read` for refs some of which need the table.
+    private func load(refs: [UInt64], hints: SelectHints) async throws -> SeriesSet {
         let db = try await connection()
         var out: [Series] = []
         var warnings: [String] = []
@@ -178,7 +181,7 @@ actor SQLiteQuerier: Querier {
         while i < refs.count {
             let batch = Array(refs[i..<min(i + max(1, batchSize), refs.count)])
             i += batch.count
-            let set = try await load(refs: batch)
+            let set = try await read(refs: batch)
             if !set.isEmpty || !set.warnings.isEmpty { try await body(set) }
         }
     }
@@ -194,7 +197,7 @@ actor SQLiteQuerier: Querier {
             guard let s = head[ref] else { continue }
             if s.hasSample, s.headMint <= maxt, s.lastT >= mint {
                 out.append(s.labels)
-            } else if mint < s.headMint, mint <= s.storedMaxt {
+            } else if !headCovers(s, SelectHints()) {
                 unsure.append(ref)  // only the table can tell
             }
         }
