@@ -97,4 +97,37 @@ final class FakeStorage: Storage, Sendable {
         await app.rollback()
         try await f.close()
     }
+
+    /// The scrape path's by-ref append: taken by the SQLite appender for refs it issued, refused
+    /// (nothing buffered) for unknown refs, and refused by a fan-out whose secondary needs labels.
+    @Test func appendByRefIsAllOrNothing() async throws {
+        let dir = TempDir()
+        let primary = try await openStore(dir)
+        var app = primary.appender()
+        let ref = try app.append(nil, up, at: 1, value: 1)
+        #expect(try app.append(known: ref, at: 2, value: 2))
+        #expect(try !app.append(known: SeriesRef(999_999), at: 3, value: 3))
+        // Checked like any sample, and the error names the series.
+        let error = #expect(throws: AppendError.outOfOrder) { _ = try app.append(known: ref, at: 1, value: 5) }
+        #expect(error?.labels == up)
+        try await app.commit()
+        #expect(try await readAll(primary, [])[up] == [Sample(t: 1, v: 1), Sample(t: 2, v: 2)])
+
+        let labelsNeeded = FakeStorage()
+        var mixed = FanoutStorage(primary: primary, secondaries: [labelsNeeded], logger: quietLogger).appender()
+        #expect(!mixed.appendsByRef)
+        #expect(try !mixed.append(known: ref, at: 3, value: 3))
+        _ = try mixed.append(ref, up, at: 3, value: 3)
+        try await mixed.commit()
+        #expect(labelsNeeded.appended.withLock { $0 } == [Sample(t: 3, v: 3)])
+
+        let remote = RemoteWriteGroup(source: primary, logger: quietLogger)
+        var byRef = FanoutStorage(primary: primary, secondaries: [remote], logger: quietLogger).appender()
+        #expect(byRef.appendsByRef)
+        #expect(try byRef.append(known: ref, at: 4, value: 4))
+        try await byRef.commit()
+        #expect(try await readAll(primary, [])[up]?.last == Sample(t: 4, v: 4))
+        try await remote.close()
+        try await primary.close()
+    }
 }

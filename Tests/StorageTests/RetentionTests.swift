@@ -23,6 +23,30 @@ import Model
         try await s.close()
     }
 
+    /// Head chunks expire on the run whose cutoff passes them, also when they were appended
+    /// after an earlier run (the head's lower bound on chunk ends lets runs skip the walk).
+    @Test func timeRetentionDropsExpiredHeadChunksAcrossRuns() async throws {
+        let dir = TempDir()
+        let s = try await openStore(dir) { $0.retention = .seconds(3 * 86_400) }
+        let a = Labels(("__name__", "a")), b = Labels(("__name__", "b")), live = Labels(("__name__", "live"))
+        try await write(s, a, [(0, 1)])  // in the head only
+        try await write(s, live, [(1 * day, 1)])
+        _ = try await s.runMaintenance()  // cutoff -2 d: nothing expires
+        #expect(try await readAll(s, [])[a]?.count == 1)
+        try await write(s, b, [(4 * day, 1)])
+        try await write(s, live, [(5 * day, 1)])
+        _ = try await s.runMaintenance()  // cutoff 2 d: a expires, b stays
+        var got = try await readAll(s, [])
+        #expect(got[a] == nil)
+        #expect(got[b]?.count == 1)
+        try await write(s, live, [(8 * day, 1)])
+        _ = try await s.runMaintenance()  // cutoff 5 d: b, appended after the last walk, expires
+        got = try await readAll(s, [])
+        #expect(got[b] == nil)
+        #expect(got[live]?.last?.t == 8 * day)
+        try await s.close()
+    }
+
     @Test func sizeRetentionDeletesOldestChunksFirst() async throws {
         let dir = TempDir()
         var s = try await openStore(dir) { $0.retention = nil }

@@ -63,6 +63,14 @@ struct ScrapeCache {
         set { entries[i] = newValue }
     }
 
+    /// The storage ref of entry `i` (no copy of the entry, so its labels stay untouched).
+    @inline(__always)
+    func ref(_ i: Index) -> SeriesRef? { entries[i].ref }
+
+    /// Whether metric relabeling dropped entry `i`.
+    @inline(__always)
+    func isDropped(_ i: Index) -> Bool { entries[i].labels == nil }
+
     /// Marks the entry at `i` seen in this scrape.
     /// - Returns: false when the series already appeared earlier in this scrape.
     mutating func markSeen(_ i: Index) -> Bool {

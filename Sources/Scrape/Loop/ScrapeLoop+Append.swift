@@ -36,13 +36,15 @@ extension ScrapeLoop {
                 index = cache.insert(raw, labels: labels)
                 if labels != nil { counts.added += 1 }
             }
-            let entry = cache[index]
-            guard let labels = entry.labels else { continue }
+            guard !cache.isDropped(index) else { continue }
             counts.postRelabel += 1
             if settings.sampleLimit > 0, counts.postRelabel > settings.sampleLimit { throw ScrapeError.sampleLimitExceeded }
             do {
-                let ref = try appender.append(entry.ref, labels, at: t, value: parser.value)
-                if ref != entry.ref { cache[index].ref = ref }
+                // By ref first: a known series' labels are not read (nor retained) at all.
+                let known = cache.ref(index)
+                if let known, try appender.append(known: known, at: t, value: parser.value) { continue }
+                let ref = try appender.append(known, cache[index].labels!, at: t, value: parser.value)
+                if ref != known { cache[index].ref = ref }
             } catch let e as AppendError where e == .outOfOrder {
                 counts.outOfOrder += 1
             } catch let e as AppendError where e == .duplicateSampleForTimestamp {

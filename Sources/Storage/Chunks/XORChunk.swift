@@ -106,9 +106,9 @@ struct XORAppender: Sendable {
     /// The last value appended, as bits.
     var lastValueBits: UInt64 { v }
 
-    /// Starts fetching the memory the next `append` writes.
+    /// The memory the next `append` writes, for a prefetch hint.
     @inline(__always)
-    func prefetchForAppend() { writer.prefetchForWrite() }
+    var writeHint: BitWriter.WriteHint { writer.writeHint }
 
     /// Appends a sample; the caller guarantees `t` is greater than `maxt`.
     @inline(__always)

@@ -127,6 +127,7 @@ struct HeadLoader {
             if let resumed, !resumed.isFull {
                 head.series[idx]!.open = resumed
                 head.series[idx]!.persistedCount = UInt16(resumed.count)
+                head.oldestChunkMaxt = min(head.oldestChunkMaxt, resumed.maxt)
             }
             if last.t > head.maxTime { head.maxTime = last.t }
         }

@@ -118,6 +118,9 @@ struct Head: Sendable {
     var seriesWithClosedChunks: [UInt64] = []
     /// The newest sample time in the head (`Timestamp.min` when empty).
     var maxTime: Timestamp = .min
+    /// No head chunk ends before this (a lower bound; `.max` when nothing was appended): time
+    /// retention skips its walk over every series while the cutoff is below it.
+    var oldestChunkMaxt: Timestamp = .max
     /// Whether cut chunks may take the packed encoding (`StorageOptions.packedChunks`).
     var packChunks = true
     private(set) var seriesCount = 0
@@ -154,6 +157,7 @@ struct Head: Sendable {
             seriesWithClosedChunks.append(ref)
         }
         if t > maxTime { maxTime = t }
+        if t < oldestChunkMaxt { oldestChunkMaxt = t }
     }
 }
 

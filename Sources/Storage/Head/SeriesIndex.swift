@@ -40,6 +40,18 @@ final class SeriesIndex: Sendable {
         }
     }
 
+    /// The entry for `ref`, by ref alone (as Prometheus's head appender trusts a ref: refs are
+    /// never reused, so a live ref names the series it was made for). Reads the entry's fields
+    /// in place, so the label set's memory is not touched.
+    @inline(__always)
+    func last(ref: UInt64) -> Last? {
+        state.withLock { s in
+            let i = Int(truncatingIfNeeded: ref)
+            guard ref < UInt64(s.entries.count), s.entries[i] != nil else { return nil }
+            return Last(t: s.entries[i]!.lastT, bits: s.entries[i]!.lastBits, hasSample: s.entries[i]!.hasSample)
+        }
+    }
+
     /// The ref of `labels`, reserving a new one on first sight.
     func refOrCreate(_ labels: Labels) -> (UInt64, Last) {
         state.withLock { s in

@@ -24,8 +24,8 @@ struct SQLiteAppender: Appender {
 
     mutating func append(_ ref: SeriesRef?, _ labels: Labels, at t: Timestamp, value: Double) throws -> SeriesRef {
         guard writable else { throw AppendError.closed }
-        var r: UInt64
-        var last: SeriesIndex.Last
+        let r: UInt64
+        let last: SeriesIndex.Last
         if let ref, let l = index.last(ref: ref.rawValue, labels: labels) {
             r = ref.rawValue
             last = l
@@ -36,22 +36,40 @@ struct SQLiteAppender: Appender {
             }
             (r, last) = index.refOrCreate(labels)
         }
+        try take(r, last, t: t, value: value, labels: labels)
+        return SeriesRef(r)
+    }
+
+    var appendsByRef: Bool { true }
+
+    mutating func append(known ref: SeriesRef, at t: Timestamp, value: Double) throws -> Bool {
+        guard writable else { throw AppendError.closed }
+        let index = self.index
+        guard let last = index.last(ref: ref.rawValue) else { return false }
+        try take(ref.rawValue, last, t: t, value: value, labels: index.labels(of: ref.rawValue) ?? .empty)
+        return true
+    }
+
+    /// Checks a sample against the series' newest (committed or buffered) one and buffers it;
+    /// `labels` is only evaluated for an error.
+    @inline(__always)
+    private mutating func take(_ r: UInt64, _ committed: SeriesIndex.Last, t: Timestamp, value: Double, labels: @autoclosure () -> Labels) throws {
+        var last = committed
         if let p = pending.last(r) { last = SeriesIndex.Last(t: p.t, bits: p.bits, hasSample: true) }
         let bits = value.bitPattern
         if last.hasSample {
             if t < last.t {
                 StorageMetrics.add(metrics.outOfOrder)
-                throw AppendError(.outOfOrder, labels: labels, timestamp: t)
+                throw AppendError(.outOfOrder, labels: labels(), timestamp: t)
             }
             if t == last.t {
-                if bits == last.bits { return SeriesRef(r) }  // same sample again: a no-op, as in Prometheus
+                if bits == last.bits { return }  // same sample again: a no-op, as in Prometheus
                 StorageMetrics.add(metrics.duplicates)
-                throw AppendError(.duplicateSampleForTimestamp, labels: labels, timestamp: t)
+                throw AppendError(.duplicateSampleForTimestamp, labels: labels(), timestamp: t)
             }
         }
         pending.set(r, t: t, bits: bits)
         batch.append(r, t, bits)
-        return SeriesRef(r)
     }
 
     func commit() async throws {

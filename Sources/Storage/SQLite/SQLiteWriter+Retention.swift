@@ -11,7 +11,10 @@ extension SQLiteWriter {
             if let r = options.retentionMillis, head.maxTime != .min {
                 let cutoff = head.maxTime &- r
                 deleted += try deleteExpiredChunks(db, before: cutoff)
-                dropHeadChunks(olderThan: cutoff)
+                if head.oldestChunkMaxt < cutoff {  // else no head chunk can have expired
+                    dropHeadChunks(olderThan: cutoff)
+                    head.oldestChunkMaxt = cutoff
+                }
             }
             if let maxBytes = options.maxBytes {
                 deleted += try deleteOldestChunks(db, toFit: maxBytes)

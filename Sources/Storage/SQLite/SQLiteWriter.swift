@@ -248,7 +248,8 @@ actor SQLiteWriter {
             head.series[idx]!.batchEpoch = epoch
             head.series[idx]!.batchT = t
             head.series[idx]!.batchBits = bits
-            head.series[idx]!.open.prefetchForAppend()  // `apply` writes there after COMMIT
+            let hint = head.series[idx]!.open.writeHint  // `apply` writes there after COMMIT
+            hint.prefetch()
             accepted.append(i)
             wal.append(ref: ref, t: t, bits: bits)
         }
