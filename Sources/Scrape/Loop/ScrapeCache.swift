@@ -46,13 +46,16 @@ struct ScrapeCache {
 
     /// Where the raw series bytes are cached, if they are.
     func index(of raw: ArraySlice<UInt8>) -> Index? {
-        raw.withUnsafeBytes { bytes in
-            keys.withUnsafeBytes { arena in
-                slots.find(hash: RawSeriesKey.hash(bytes)) { slot in
-                    let e = entries[slot]
-                    return e.keyCount == bytes.count
-                        && (bytes.count == 0 || memcmp(arena.baseAddress! + e.keyStart, bytes.baseAddress!, bytes.count) == 0)
-                }
+        raw.withUnsafeBytes { index(of: $0) }
+    }
+
+    /// Where the raw series bytes are cached, if they are (bytes in place, e.g. in the body).
+    func index(of bytes: UnsafeRawBufferPointer) -> Index? {
+        keys.withUnsafeBytes { arena in
+            slots.find(hash: RawSeriesKey.hash(bytes)) { slot in
+                let e = entries[slot]
+                return e.keyCount == bytes.count
+                    && (bytes.count == 0 || memcmp(arena.baseAddress! + e.keyStart, bytes.baseAddress!, bytes.count) == 0)
             }
         }
     }

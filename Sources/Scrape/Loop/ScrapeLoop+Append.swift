@@ -16,7 +16,16 @@ extension ScrapeLoop {
     mutating func appendBody(_ body: [UInt8], contentType: String?, at ts: Timestamp, to appender: inout any Appender) throws -> AppendCounts {
         var parser = try ExpositionParser(bytes: body, contentType: contentType, fallback: settings.fallbackProtocol)
         var counts = AppendCounts()
-        while let entry = try parser.next() {
+        // The text parser asks the cache about each sample's series bytes and skips the label
+        // checks of known ones (their bytes parsed before); `asked`/`hit` carry the answer out.
+        var asked = false, hit: ScrapeCache.Index?
+        while true {
+            asked = false
+            guard let entry = try parser.next(known: { key in
+                asked = true
+                hit = cache.index(of: key)
+                return hit != nil
+            }) else { break }
             switch entry {
             case .series: break
             case .help(let name, let text): metadata.note(name) { $0.help = text }; continue
@@ -25,15 +34,14 @@ extension ScrapeLoop {
             case .comment: continue
             }
             counts.scraped += 1
-            let raw = parser.seriesBytes
             let t = settings.honorTimestamps ? (parser.timestamp ?? ts) : ts
             let index: ScrapeCache.Index
-            if let i = cache.index(of: raw) {
+            if let i = asked ? hit : cache.index(of: parser.seriesBytes) {
                 index = i
                 _ = cache.markSeen(i)
             } else {
                 let labels = try finalLabels(parser.labels())
-                index = cache.insert(raw, labels: labels)
+                index = cache.insert(parser.seriesBytes, labels: labels)
                 if labels != nil { counts.added += 1 }
             }
             guard !cache.isDropped(index) else { continue }

@@ -26,6 +26,7 @@ extension ExpositionParser {
     /// Repeated names keep the last value and empty values are dropped, as ``Labels`` does.
     public func labels() -> Labels {
         precondition(onSeries, "labels() called when the current entry is not a series")
+        precondition(!offsets.isEmpty, "labels() called for a series next(known:) skipped as known")
         return bytes.withUnsafeBytes { b in
             var pairs: [Label] = []
             pairs.reserveCapacity(1 + (offsets.count - 2) / 4)

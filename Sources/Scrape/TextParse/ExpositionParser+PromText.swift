@@ -3,7 +3,7 @@ import Model
 /// (`model/textparse/promparse.go`): blanks around tokens and between labels, a trailing comma,
 /// no final newline, quoted UTF-8 names inside the braces, arbitrary `#` comments.
 extension ExpositionParser {
-    mutating func nextText(_ b: UnsafeRawBufferPointer) throws(ParseError) -> Entry? {
+    mutating func nextText(_ b: UnsafeRawBufferPointer, known: ((UnsafeRawBufferPointer) -> Bool)? = nil) throws(ParseError) -> Entry? {
         let n = b.count
         while true {
             let i = Self.skipBlanks(b, from: pos)
@@ -18,7 +18,7 @@ extension ExpositionParser {
             }
             if c == ByteClass.hash { return try textHashLine(b, at: i) }
             if c == ByteClass.braceOpen || ByteClass.isMetricNameStart(c) {
-                try textSeries(b, at: i)
+                try textSeries(b, at: i, known: known)
                 return .series
             }
             throw syntaxError("expected a valid start token", at: i)
@@ -88,22 +88,27 @@ extension ExpositionParser {
     }
 
     /// A sample line starting at `i` (a metric name or `{`).
-    private mutating func textSeries(_ b: UnsafeRawBufferPointer, at i: Int) throws(ParseError) {
+    private mutating func textSeries(_ b: UnsafeRawBufferPointer, at i: Int, known: ((UnsafeRawBufferPointer) -> Bool)?) throws(ParseError) {
         let n = b.count
         offsets.removeAll(keepingCapacity: true)
         var j = i
-        if b[i] == ByteClass.braceOpen {
-            offsets.append(-1); offsets.append(-1)
-            j = try textLabels(b, from: i + 1)
+        if let known, let end = Self.quickSeriesEnd(b, at: i), known(UnsafeRawBufferPointer(rebasing: b[i..<end])) {
+            j = end  // bytes that parsed before: no label validation, no offsets
+            seriesEnd = end
         } else {
-            j = Self.scanMetricName(b, from: i)
-            offsets.append(i); offsets.append(j)
-            seriesEnd = j
-            let k = Self.skipBlanks(b, from: j)
-            if k < n && b[k] == ByteClass.braceOpen { j = try textLabels(b, from: k + 1) }
+            if b[i] == ByteClass.braceOpen {
+                offsets.append(-1); offsets.append(-1)
+                j = try textLabels(b, from: i + 1)
+            } else {
+                j = Self.scanMetricName(b, from: i)
+                offsets.append(i); offsets.append(j)
+                seriesEnd = j
+                let k = Self.skipBlanks(b, from: j)
+                if k < n && b[k] == ByteClass.braceOpen { j = try textLabels(b, from: k + 1) }
+            }
+            seriesEnd = max(j, offsets[1])
+            if offsets[0] < 0 { throw error(.syntax, "metric name not set", at: i) }
         }
-        seriesEnd = max(j, offsets[1])
-        if offsets[0] < 0 { throw error(.syntax, "metric name not set", at: i) }
 
         j = Self.skipBlanks(b, from: j)
         var e = j
@@ -140,6 +145,34 @@ extension ExpositionParser {
     }
 
     /// The label block after `{`; returns the index after `}`.
+    /// Where the series part of a sample line starting at `i` ends, as `textSeries` would find
+    /// it for a valid line: after the metric name, or after the `}` that closes the label
+    /// block (the first outside a quoted string). Nothing is validated; nil if no brace closes.
+    @inline(__always)
+    static func quickSeriesEnd(_ b: UnsafeRawBufferPointer, at i: Int) -> Int? {
+        let n = b.count
+        var j = i
+        if b[i] != ByteClass.braceOpen {
+            let nameEnd = scanMetricName(b, from: i)
+            j = skipBlanks(b, from: nameEnd)
+            guard j < n, b[j] == ByteClass.braceOpen else { return nameEnd }
+        }
+        j += 1
+        var inQuotes = false
+        while j < n {
+            let c = b[j]
+            if inQuotes {
+                if c == ByteClass.backslash { j += 1 } else if c == ByteClass.quote { inQuotes = false }
+            } else if c == ByteClass.quote {
+                inQuotes = true
+            } else if c == ByteClass.braceClose {
+                return j + 1
+            }
+            j += 1
+        }
+        return nil
+    }
+
     private mutating func textLabels(_ b: UnsafeRawBufferPointer, from start: Int) throws(ParseError) -> Int {
         let n = b.count
         var i = start

@@ -106,6 +106,20 @@ public struct ExpositionParser {
     /// - Returns: the entry, or nil once the body is exhausted (after `# EOF` for OpenMetrics).
     /// - Throws: ``ParseError`` at the first malformed line; the parser must not be used after.
     public mutating func next() throws(ParseError) -> Entry? {
+        try advance(known: nil)
+    }
+
+    /// Advances like ``next()``, but in the text format first asks `known` about each sample's
+    /// series bytes (found by a quick scan for the closing brace, outside quotes): when it
+    /// says true the label block is not validated nor split, and ``labels()`` must not be
+    /// called for that sample. The scrape loop passes its cache look-up, whose keys are bytes
+    /// that parsed before; validity depends on those bytes alone, so no error is missed.
+    /// - Parameter known: gets the bytes ``seriesBytes`` will have; not called for OpenMetrics.
+    public mutating func next(known: (UnsafeRawBufferPointer) -> Bool) throws(ParseError) -> Entry? {
+        try withoutActuallyEscaping(known) { (known) throws(ParseError) -> Entry? in try advance(known: known) }
+    }
+
+    private mutating func advance(known: ((UnsafeRawBufferPointer) -> Bool)?) throws(ParseError) -> Entry? {
         if finished { return nil }
         onSeries = false
         let body = bytes
@@ -113,7 +127,7 @@ public struct ExpositionParser {
         let outcome = body.withUnsafeBytes { (b: UnsafeRawBufferPointer) -> Result<Entry?, ParseError> in
             do throws(ParseError) {
                 switch format {
-                case .prometheusText: return .success(try nextText(b))
+                case .prometheusText: return .success(try nextText(b, known: known))
                 case .openMetrics: return .success(try nextOpenMetrics(b))
                 }
             } catch {
