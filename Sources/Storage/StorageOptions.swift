@@ -31,13 +31,22 @@ public struct StorageOptions: Sendable {
     /// After a read-write open, check every stored chunk's CRC-32C in the background and
     /// report damaged ones (series, time range) in the log and `lantern_tsdb_chunk_corruptions_total`.
     public var scrubChunksAtOpen = true
+    /// Flushed chunks a series keeps in memory besides its open one: those ending within this
+    /// span before its newest flushed chunk (which is always kept), so queries of the recent
+    /// past (dashboards, rate windows) read memory, not the table. At a 1 s interval 15
+    /// minutes is ~8 chunks (1–2 KB) per series; at 15 s, one. Prometheus keeps its whole
+    /// head block (2–3 hours) addressable instead.
+    public var headKeepWindow: Duration = .seconds(15 * 60)
     /// Store full chunks in the packed decimal encoding when it is smaller (a package hook:
     /// lantern-bench turns it off to measure plain XOR chunks on the same data).
     package var packedChunks = true
 
     public init() {}
 
-    var retentionMillis: Int64? {
-        retention.map { $0.components.seconds * 1000 + $0.components.attoseconds / 1_000_000_000_000_000 }
+    var retentionMillis: Int64? { retention.map(Self.millis) }
+    var headKeepMillis: Int64 { Self.millis(headKeepWindow) }
+
+    private static func millis(_ d: Duration) -> Int64 {
+        d.components.seconds * 1000 + d.components.attoseconds / 1_000_000_000_000_000
     }
 }

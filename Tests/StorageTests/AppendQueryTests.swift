@@ -210,7 +210,7 @@ import Model
     /// `instantFrom` on is the same as without hints.
     @Test func instantHintsSkipTheTableOnlyWhenTheHeadSuffices() async throws {
         let dir = TempDir()
-        let s = try await openStore(dir)
+        let s = try await openStore(dir) { $0.headKeepWindow = .zero }  // only the newest flushed chunk stays
         let x = Labels(("__name__", "x"))
         let all = (0..<300).map { Sample(t: Int64($0) * 1000, v: Double($0)) }
         try await write(s, x, all.map { ($0.t, $0.v) })
@@ -229,6 +229,25 @@ import Model
         }
         let headOnly = try await q.select(matchers: [], hints: SelectHints(instantFrom: 250_000)).series.first?.allSamples() ?? []
         #expect(headOnly.first?.t == headStart, "\(headOnly.first.map { "\($0.t)" } ?? "none") \(headOnly.count)")
+        await q.close()
+        try await s.close()
+    }
+
+    /// Flushed chunks stay in memory while they end within `headKeepWindow` of the newest one
+    /// (which always stays): a head-only read (instant hints) starts at the oldest kept chunk,
+    /// and a full read is the same whatever the window.
+    @Test(arguments: zip([Duration.seconds(900), .seconds(200), .zero], [Int64(0), 360_000, 480_000]))
+    func flushedChunksStayInMemoryForTheKeepWindow(window: Duration, headStart: Int64) async throws {
+        let dir = TempDir()
+        let s = try await openStore(dir) { $0.headKeepWindow = window }
+        let x = Labels(("__name__", "x"))
+        let all = (0..<600).map { Sample(t: Int64($0) * 1000, v: Double($0)) }
+        try await write(s, x, all.map { ($0.t, $0.v) })  // five full chunks of 120
+        try await s.flushHead()
+        let q = try await s.querier(mint: 0, maxt: 599_000)
+        let headOnly = try await q.select(matchers: [], hints: SelectHints(instantFrom: 590_000)).series.first?.allSamples() ?? []
+        #expect(headOnly.first?.t == headStart)
+        #expect(try await q.select(matchers: []).series.first?.allSamples() == all)
         await q.close()
         try await s.close()
     }

@@ -47,6 +47,27 @@ import Model
         try await s.close()
     }
 
+    /// Retention that expires kept (already flushed) head chunks keeps the count of kept ones
+    /// right, so a chunk still waiting for its flush is written by the next commit and
+    /// survives a reopen.
+    @Test func expiringKeptChunksLeavesUnflushedOnesToFlush() async throws {
+        let dir = TempDir()
+        let hour: Int64 = 3_600_000
+        let options: (inout StorageOptions) -> Void = { $0.retention = .seconds(3 * 86_400); $0.headKeepWindow = .seconds(10 * 86_400) }
+        var s = try await openStore(dir, options)
+        let x = Labels(("__name__", "x"))
+        try await write(s, x, (0..<360).map { (Int64($0) * hour, 1) })  // three chunks cut
+        try await write(s, x, [(360 * hour, 1)])  // flushes them; all three stay in memory
+        try await write(s, x, (361..<480).map { (Int64($0) * hour, 2) })  // a fourth cut, not flushed yet
+        _ = try await s.runMaintenance()  // cutoff 407 h: the three kept chunks expire
+        try await write(s, x, [(480 * hour, 3)])  // flushes the fourth
+        #expect(try await readAll(s, [])[x]?.map(\.t) == (360...480).map { Int64($0) * hour })
+        try await s.close()
+        s = try await openStore(dir, options)
+        #expect(try await readAll(s, [])[x]?.map(\.t) == (360...480).map { Int64($0) * hour })
+        try await s.close()
+    }
+
     @Test func sizeRetentionDeletesOldestChunksFirst() async throws {
         let dir = TempDir()
         var s = try await openStore(dir) { $0.retention = nil }

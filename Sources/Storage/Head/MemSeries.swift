@@ -14,14 +14,15 @@ struct HeadChunk: Sendable {
 /// Layout matters: one per active series. 96 bytes: the labels reference, the open chunk's
 /// appender (48, which also remembers the last sample across cuts), the cut-chunk list, the
 /// commit scratch, the newest time in the table, and the small counters and flags packed at
-/// the end. Besides, each series keeps its newest flushed chunk (~100–250 bytes).
+/// the end. Besides, each series keeps its newest flushed chunks (those of the last
+/// `StorageOptions.headKeepWindow`, at least one; ~100–250 bytes each).
 struct MemSeries: Sendable {
     let labels: Labels
     /// The chunk receiving samples; empty right after a cut (it then still knows the last sample).
     var open: XORAppender
-    /// Full chunks: not yet in the `chunks` table (written by the next transaction), except the
-    /// first when `recentInTable` — the newest chunk already written, kept so queries of the
-    /// recent past (a dashboard's last minutes) read memory, not the table.
+    /// Full chunks, oldest first: the first `keptFlushed` are in the `chunks` table already
+    /// (the newest written ones, kept so queries of the recent past read memory, not the
+    /// table); the rest are written by the next transaction.
     var closed: [HeadChunk] = []
     /// No chunk of this series in the `chunks` table below the head ends after this (`.min`:
     /// none there). A query starting later needs nothing from the table for this series.
@@ -33,8 +34,9 @@ struct MemSeries: Sendable {
     /// How many samples of `open` the `chunks` table already holds (as a partial chunk).
     var persistedCount: UInt16 = 0
     var hasSample = false
-    /// `closed[0]` is in the table already (kept in memory for queries; never written again).
-    var recentInTable = false
+    /// How many of the oldest `closed` chunks are in the table already (kept in memory for
+    /// queries; never written again).
+    var keptFlushed: UInt8 = 0
 
     init(labels: Labels) {
         self.labels = labels
@@ -49,7 +51,7 @@ struct MemSeries: Sendable {
     mutating func setLast(t: Timestamp, bits: UInt64) {
         storedMaxt = t
         closed = []
-        recentInTable = false
+        keptFlushed = 0
         open = XORAppender(after: t, bits: bits)
         persistedCount = 0
         hasSample = true
@@ -69,17 +71,31 @@ struct MemSeries: Sendable {
     }
 
     /// The cut chunks the next transaction must write to the table.
-    var unflushed: ArraySlice<HeadChunk> { closed[(recentInTable ? 1 : 0)...] }
+    var unflushed: ArraySlice<HeadChunk> { closed[Int(keptFlushed)...] }
 
     /// `!unflushed.isEmpty` without making a slice (no retain on the per-sample path).
-    var hasUnflushed: Bool { closed.count > (recentInTable ? 1 : 0) }
+    var hasUnflushed: Bool { closed.count > Int(keptFlushed) }
 
-    /// Called once the unflushed chunks are in the table: keeps the newest of them in memory.
-    mutating func didFlush() {
+    /// Called once the unflushed chunks are in the table: keeps in memory the newest of them
+    /// and those ending within `window` before it (oldest dropped first, so the kept chunks
+    /// stay the newest ones in the table, contiguous with the open chunk).
+    mutating func didFlush(keeping window: Timestamp) {
         guard hasUnflushed, let newest = closed.last else { return }
         storedMaxt = max(storedMaxt, newest.maxt)
-        closed = [newest]
-        recentInTable = true
+        let from = newest.maxt &- window
+        var first = closed.count - 1
+        while first > 0, closed[first - 1].maxt >= from, closed.count - first < Int(UInt8.max) { first -= 1 }
+        if first > 0 { closed.removeFirst(first) }
+        keptFlushed = UInt8(closed.count)
+    }
+
+    /// Drops chunks (kept or not yet flushed) that end before `cutoff`; chunks are in time
+    /// order, so they are a prefix.
+    mutating func dropChunks(endingBefore cutoff: Timestamp) {
+        let expired = closed.prefix { $0.maxt < cutoff }.count
+        guard expired > 0 else { return }
+        closed.removeFirst(expired)
+        keptFlushed = UInt8(max(0, Int(keptFlushed) - expired))
     }
 
     /// The head's chunks overlapping [mint, maxt], oldest first, for a query.
@@ -123,6 +139,8 @@ struct Head: Sendable {
     var oldestChunkMaxt: Timestamp = .max
     /// Whether cut chunks may take the packed encoding (`StorageOptions.packedChunks`).
     var packChunks = true
+    /// How far back flushed chunks stay in memory (`StorageOptions.headKeepWindow`, ms).
+    var keepWindow: Timestamp = 15 * 60 * 1000
     private(set) var seriesCount = 0
 
     subscript(ref: UInt64) -> MemSeries? {

@@ -2,7 +2,7 @@
 /// checkpoints that also store partial open chunks so write-ahead records can be deleted.
 extension SQLiteWriter {
     /// Inserts the chunks the head cut since the last transaction (inside the caller's
-    /// transaction). `didFlushClosedChunks()` drops all but the newest from memory once it committed.
+    /// transaction). `didFlushClosedChunks()` drops all but the newest (`headKeepWindow`) from memory once it committed.
     func flushClosedChunks(_ db: Connection) throws {
         guard !head.seriesWithClosedChunks.isEmpty else { return }
         let ins = try db.prepared("INSERT OR REPLACE INTO chunks (series_id, mint, maxt, crc, data) VALUES (?1, ?2, ?3, ?4, ?5)")
@@ -24,7 +24,7 @@ extension SQLiteWriter {
         var n = 0
         for ref in head.seriesWithClosedChunks where head.contains(ref) {
             n += head.series[Int(ref)]!.unflushed.count
-            head.series[Int(ref)]!.didFlush()
+            head.series[Int(ref)]!.didFlush(keeping: head.keepWindow)
         }
         head.seriesWithClosedChunks.removeAll(keepingCapacity: true)
         StorageMetrics.add(metrics.chunksWritten, n)

@@ -76,11 +76,7 @@ extension SQLiteWriter {
     private func dropHeadChunks(olderThan cutoff: Int64) {
         for i in head.series.indices {
             guard let s = head.series[i] else { continue }
-            if !s.closed.isEmpty, s.closed.contains(where: { $0.maxt < cutoff }) {
-                // Chunks are in time order: the kept recent one (first) goes before any other.
-                if s.recentInTable, s.closed[0].maxt < cutoff { head.series[i]!.recentInTable = false }
-                head.series[i]!.closed.removeAll { $0.maxt < cutoff }
-            }
+            if let first = s.closed.first, first.maxt < cutoff { head.series[i]!.dropChunks(endingBefore: cutoff) }
             if !s.open.isEmpty, s.open.maxt < cutoff {
                 head.series[i]!.setLast(t: s.open.maxt, bits: s.open.lastValueBits)
             }

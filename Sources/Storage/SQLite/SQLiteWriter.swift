@@ -92,6 +92,7 @@ actor SQLiteWriter {
             head = loaded.head
             symbolIDs = Dictionary(uniqueKeysWithValues: loaded.symbols.enumerated().map { ($0.element, UInt64($0.offset)) })
             head.packChunks = options.packedChunks
+            head.keepWindow = options.headKeepMillis
             lastSeq = loaded.lastSeq
             walSizes = loaded.walSizes
             walBytes = walSizes.reduce(0) { $0 + $1.bytes }
