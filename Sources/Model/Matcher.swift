@@ -59,11 +59,13 @@ public struct Matcher: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    /// For a regex of the form `prefix.*`: the prefix (also `""` for `.*`).
+    /// Literal text every value this regex matches starts with (`""` for `.*`); nil when there
+    /// is none to tell. `""` means "matches everything" only for `.*`: other regexes give nil.
     public var literalPrefix: String? {
         guard type == .regexMatch || type == .regexNoMatch else { return nil }
         switch stringMatcher {
-        case .prefix(let p): return p
+        case .prefix(let p), .prefixAndMore(let p): return p
+        case .regex(let r): return r.prefix.isEmpty ? nil : r.prefix
         case .literal(let s): return s
         case .any: return ""
         default: return nil

@@ -87,6 +87,27 @@ enum RE2Syntax {
         return String(out)
     }
 
+    /// Literal text every match of `pattern` starts with ("" when none can be told): its
+    /// leading literal characters, less the last one when a quantifier that allows zero of it
+    /// (`*`, `?`, `{`) follows; "" for any pattern with a `|` (conservative).
+    static func requiredPrefix(_ pattern: String) -> String {
+        if pattern.unicodeScalars.contains("|") { return "" }
+        var out = String.UnicodeScalarView()
+        var it = pattern.unicodeScalars.makeIterator()
+        while let c = it.next() {
+            if c == "\\" {
+                guard let n = it.next(), !classEscapes.contains(n), n.isASCII, !n.properties.isAlphabetic else { break }
+                out.append(n)
+            } else if meta.contains(c) {
+                if (c == "*" || c == "?" || c == "{") && !out.isEmpty { out.removeLast() }
+                break
+            } else {
+                out.append(c)
+            }
+        }
+        return String(out)
+    }
+
     /// `a|b|c` where every branch is a literal (optionally wrapped in one group), else nil.
     static func alternationOfLiterals(_ pattern: String) -> [String]? {
         var p = Substring(pattern)

@@ -11,6 +11,8 @@ enum StringMatcher: Sendable {
     case set(Set<String>)
     /// `lit.*`
     case prefix(String)
+    /// `lit.+`
+    case prefixAndMore(String)
     /// `.*lit`
     case suffix(String)
     /// `.*lit.*`
@@ -26,6 +28,7 @@ enum StringMatcher: Sendable {
         case .literal(let l): return s == l
         case .set(let set): return set.contains(s)
         case .prefix(let p): return s.utf8.starts(with: p.utf8)
+        case .prefixAndMore(let p): return s.utf8.count > p.utf8.count && s.utf8.starts(with: p.utf8)
         case .suffix(let p): return s.utf8.count >= p.utf8.count && s.utf8.reversed().starts(with: p.utf8.reversed())
         case .contains(let p): return p.isEmpty || s.utf8.count >= p.utf8.count && containsBytes(s, p)
         case .regex(let r): return r.matches(s)
@@ -42,6 +45,9 @@ enum StringMatcher: Sendable {
             let head = String(pattern.dropLast(2))
             if head.hasPrefix(".*"), let mid = RE2Syntax.literal(String(head.dropFirst(2))) { return .contains(mid) }
             if let lit = RE2Syntax.literal(head) { return .prefix(lit) }
+        }
+        if pattern.hasSuffix(".+"), !pattern.hasSuffix("\\.+"), let lit = RE2Syntax.literal(String(pattern.dropLast(2))) {
+            return .prefixAndMore(lit)
         }
         if pattern.hasPrefix(".*"), let lit = RE2Syntax.literal(String(pattern.dropFirst(2))) { return .suffix(lit) }
         return .regex(try CompiledRegex(pattern))
@@ -63,8 +69,12 @@ private func containsBytes(_ s: String, _ p: String) -> Bool {
 @usableFromInline
 final class CompiledRegex: @unchecked Sendable {  // safe: the Regex is immutable after init
     let regex: Regex<AnyRegexOutput>
+    /// Literal text every match starts with, checked before the (much slower) regex; also lets
+    /// the postings narrow a label's values by binary search.
+    let prefix: String
 
     init(_ pattern: String) throws(MatcherError) {
+        prefix = RE2Syntax.requiredPrefix(pattern)
         do {
             regex = try Regex("(?s:" + swiftSpelling(ofRE2: pattern) + ")").matchingSemantics(.unicodeScalar)
         } catch {
@@ -73,6 +83,7 @@ final class CompiledRegex: @unchecked Sendable {  // safe: the Regex is immutabl
     }
 
     func matches(_ s: String) -> Bool {
-        (try? regex.wholeMatch(in: s)) != nil
+        guard s.utf8.starts(with: prefix.utf8) else { return false }
+        return (try? regex.wholeMatch(in: s)) != nil
     }
 }

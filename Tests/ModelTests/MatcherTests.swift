@@ -33,6 +33,13 @@ struct MatcherCase: Sendable, CustomTestStringConvertible {
         .init(type: .regexMatch, pattern: "x$", accepts: ["x"], rejects: ["x\n"]),
         .init(type: .regexMatch, pattern: "\\pL+", accepts: ["abcé"], rejects: ["a1", ""]),
         .init(type: .regexNoMatch, pattern: "foo|bar", accepts: ["", "baz"], rejects: ["foo", "bar"]),
+        .init(type: .regexMatch, pattern: "node_memory_.+", accepts: ["node_memory_x", "node_memory_\n"], rejects: ["node_memory_", "node_mem", "xnode_memory_x"]),
+        .init(type: .regexMatch, pattern: "ab*c", accepts: ["ac", "abbc"], rejects: ["bc", "abb"]),
+        .init(type: .regexMatch, pattern: "ab+", accepts: ["ab", "abbb"], rejects: ["a", "b"]),
+        .init(type: .regexMatch, pattern: "abc?d", accepts: ["abd", "abcd"], rejects: ["acd"]),
+        .init(type: .regexMatch, pattern: "x{2}y", accepts: ["xxy"], rejects: ["xy", "y"]),
+        .init(type: .regexMatch, pattern: "foo(bar|baz)", accepts: ["foobar", "foobaz"], rejects: ["foo"]),
+        .init(type: .regexMatch, pattern: "a\\.b+", accepts: ["a.b", "a.bb"], rejects: ["axb", "a."]),
     ]
 
     @Test(arguments: cases)
@@ -50,6 +57,7 @@ struct MatcherCase: Sendable, CustomTestStringConvertible {
             case .literal: return "literal"
             case .set: return "set"
             case .prefix: return "prefix"
+            case .prefixAndMore: return "prefixAndMore"
             case .suffix: return "suffix"
             case .contains: return "contains"
             case .regex: return "regex"
@@ -65,6 +73,25 @@ struct MatcherCase: Sendable, CustomTestStringConvertible {
         #expect(try kind("a+") == "regex")
         #expect(try Matcher(.regexMatch, "l", "b|a").setMatches == ["a", "b"])
         #expect(try Matcher(.regexMatch, "l", "ab.*").literalPrefix == "ab")
+        #expect(try kind("node_memory_.+") == "prefixAndMore")
+        #expect(try kind("a\\.+") == "regex")  // a literal dot, repeated
+        #expect(try Matcher(.regexMatch, "l", "node_.+").literalPrefix == "node_")
+    }
+
+    /// The literal text a general regex's matches must start with (checked before the regex
+    /// engine, and used by the postings to narrow values by binary search).
+    @Test func requiredPrefixOfGeneralRegexes() throws {
+        #expect(RE2Syntax.requiredPrefix("node_(cpu|mem).*") == "")  // an alternation: none told
+        #expect(RE2Syntax.requiredPrefix("node_[a-z]+") == "node_")
+        #expect(RE2Syntax.requiredPrefix("ab*c") == "a")
+        #expect(RE2Syntax.requiredPrefix("ab+c") == "ab")
+        #expect(RE2Syntax.requiredPrefix("abc?") == "ab")
+        #expect(RE2Syntax.requiredPrefix("ab{2,}") == "a")
+        #expect(RE2Syntax.requiredPrefix("a\\.b\\d") == "a.b")
+        #expect(RE2Syntax.requiredPrefix("(?i)abc") == "")
+        #expect(RE2Syntax.requiredPrefix("^abc") == "")
+        #expect(try Matcher(.regexMatch, "l", "node_[a-z]+").literalPrefix == "node_")
+        #expect(try Matcher(.regexMatch, "l", "[a-z]+").literalPrefix == nil)
     }
 
     @Test(arguments: ["(?=a)", "(?!a)", "(?<=a)b", "(?<!a)b", "(a)\\1", "a++", "(?>a)", "(", "a)", "[a", "\\"])
