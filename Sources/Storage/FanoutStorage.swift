@@ -68,28 +68,22 @@ struct FanoutAppender: Appender {
     var primary: any Appender
     var secondaries: [any Appender]
     var failed: [Bool]
-    /// Every appender takes samples by ref (remote write's only wake their queues on commit).
-    let appendsByRef: Bool
+    /// Every secondary drops samples (remote write's wake their queues on commit), so a sample
+    /// can go to the primary by ref alone: refs are the primary's, never given to a secondary.
+    let byRef: Bool
 
     init(fanout: FanoutStorage, primary: any Appender, secondaries: [any Appender]) {
         self.fanout = fanout
         self.primary = primary
         self.secondaries = secondaries
         failed = Array(repeating: false, count: secondaries.count)
-        appendsByRef = primary.appendsByRef && secondaries.allSatisfy(\.appendsByRef)
+        byRef = secondaries.allSatisfy(\.discardsSamples)
     }
 
-    /// All or nothing: by ref only when every appender takes samples so (secondaries that
-    /// need labels get them through the labels path).
+    /// By ref only when no secondary needs the sample (others get it through the labels path).
     mutating func append(known ref: SeriesRef, at t: Timestamp, value: Double) throws -> Bool {
-        guard appendsByRef, try primary.append(known: ref, at: t, value: value) else { return false }
-        for i in secondaries.indices where !failed[i] {
-            do { _ = try secondaries[i].append(known: ref, at: t, value: value) } catch {
-                fanout.noteSecondaryError("append", error)
-                if !(error is AppendError) { failed[i] = true }
-            }
-        }
-        return true
+        guard byRef else { return false }
+        return try primary.append(known: ref, at: t, value: value)
     }
 
     mutating func append(_ ref: SeriesRef?, _ labels: Labels, at t: Timestamp, value: Double) throws -> SeriesRef {

@@ -32,12 +32,12 @@ public protocol Appender {
     /// its labels: the scrape path's common case, which then never touches the label set's
     /// memory (one cache miss per sample saved at 100k series).
     /// - Returns: false when this appender cannot take the sample by ref alone (an unknown ref,
-    ///   or `appendsByRef` false); call `append(_:_:at:value:)` then. Nothing is buffered.
+    ///   or an appender that needs labels); call `append(_:_:at:value:)` then. Nothing is buffered.
     /// - Throws: `AppendError` as `append(_:_:at:value:)` does.
     mutating func append(known ref: SeriesRef, at t: Timestamp, value: Double) throws -> Bool
-    /// Whether `append(known:at:value:)` can succeed at all: false for appenders that need
-    /// every sample's labels (a fan-out asks before it forwards by ref).
-    var appendsByRef: Bool { get }
+    /// True for an appender that drops samples and only acts on commit (remote write's, which
+    /// read what the primary committed): a fan-out may then append by the primary's ref alone.
+    var discardsSamples: Bool { get }
     /// Makes every buffered sample durable in one transaction.
     /// - Throws: `StorageError` or `SQLiteError` when nothing was written.
     func commit() async throws
@@ -46,9 +46,9 @@ public protocol Appender {
 }
 
 extension Appender {
-    /// Appenders that need the labels of every sample (remote write, tests) take none by ref.
+    /// By default an appender needs every sample's labels (test fakes, for instance).
     public mutating func append(known ref: SeriesRef, at t: Timestamp, value: Double) throws -> Bool { false }
-    public var appendsByRef: Bool { false }
+    public var discardsSamples: Bool { false }
 }
 
 /// Something that accepts writes; safe to share between tasks, each of which takes its own

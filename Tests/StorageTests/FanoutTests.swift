@@ -99,7 +99,8 @@ final class FakeStorage: Storage, Sendable {
     }
 
     /// The scrape path's by-ref append: taken by the SQLite appender for refs it issued, refused
-    /// (nothing buffered) for unknown refs, and refused by a fan-out whose secondary needs labels.
+    /// (nothing buffered) for unknown refs, and refused by a fan-out whose secondary needs the
+    /// samples (a secondary never sees the primary's refs).
     @Test func appendByRefIsAllOrNothing() async throws {
         let dir = TempDir()
         let primary = try await openStore(dir)
@@ -115,18 +116,24 @@ final class FakeStorage: Storage, Sendable {
 
         let labelsNeeded = FakeStorage()
         var mixed = FanoutStorage(primary: primary, secondaries: [labelsNeeded], logger: quietLogger).appender()
-        #expect(!mixed.appendsByRef)
         #expect(try !mixed.append(known: ref, at: 3, value: 3))
         _ = try mixed.append(ref, up, at: 3, value: 3)
         try await mixed.commit()
         #expect(labelsNeeded.appended.withLock { $0 } == [Sample(t: 3, v: 3)])
 
+        // A storage as secondary has refs of its own: it must get labels, never the primary's ref.
+        let otherDir = TempDir()
+        let other = try await openStore(otherDir)
+        var twoStores = FanoutStorage(primary: primary, secondaries: [other], logger: quietLogger).appender()
+        #expect(try !twoStores.append(known: ref, at: 4, value: 4))
+        await twoStores.rollback()
+        try await other.close()
+
         let remote = RemoteWriteGroup(source: primary, logger: quietLogger)
         var byRef = FanoutStorage(primary: primary, secondaries: [remote], logger: quietLogger).appender()
-        #expect(byRef.appendsByRef)
-        #expect(try byRef.append(known: ref, at: 4, value: 4))
+        #expect(try byRef.append(known: ref, at: 5, value: 5))
         try await byRef.commit()
-        #expect(try await readAll(primary, [])[up]?.last == Sample(t: 4, v: 4))
+        #expect(try await readAll(primary, [])[up]?.last == Sample(t: 5, v: 5))
         try await remote.close()
         try await primary.close()
     }

@@ -47,8 +47,7 @@ public final class RemoteWriteGroup: Storage, Sendable {
 struct GroupAppender: Appender {
     let queues: [RemoteWriteStorage]
     mutating func append(_ ref: SeriesRef?, _ labels: Labels, at t: Timestamp, value: Double) throws -> SeriesRef { SeriesRef(0) }
-    mutating func append(known ref: SeriesRef, at t: Timestamp, value: Double) throws -> Bool { true }
-    var appendsByRef: Bool { true }
+    var discardsSamples: Bool { true }
     func commit() async throws { for q in queues { q.queue.notify() } }
     func rollback() async {}
 }

@@ -31,8 +31,7 @@ public final class RemoteWriteStorage: Storage, Sendable {
 struct NotifyingAppender: Appender {
     let queue: RemoteWriteQueue
     mutating func append(_ ref: SeriesRef?, _ labels: Labels, at t: Timestamp, value: Double) throws -> SeriesRef { SeriesRef(0) }
-    mutating func append(known ref: SeriesRef, at t: Timestamp, value: Double) throws -> Bool { true }
-    var appendsByRef: Bool { true }
+    var discardsSamples: Bool { true }
     func commit() async throws { queue.notify() }
     func rollback() async {}
 }

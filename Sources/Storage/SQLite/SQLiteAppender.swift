@@ -40,8 +40,6 @@ struct SQLiteAppender: Appender {
         return SeriesRef(r)
     }
 
-    var appendsByRef: Bool { true }
-
     mutating func append(known ref: SeriesRef, at t: Timestamp, value: Double) throws -> Bool {
         guard writable else { throw AppendError.closed }
         let index = self.index
