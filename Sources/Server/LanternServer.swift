@@ -53,8 +53,10 @@ public struct LanternServer: Sendable {
             actions: LifecycleActions(reload: { await core.reload() }, quit: { await shutdown.fire() })
         )
         TargetsAPI.add(to: router) { await core.scrapeManager }
+        var lightAPI: QueryAPI?
         if let storage = await core.openStorageHandle {
             let api = queryAPI(storage)
+            lightAPI = api
             let queryMetrics = api.runner.metrics
             await registry.register(ClosureCollector { queryMetrics.collect() })
             api.addRoutes(to: router)
@@ -67,7 +69,7 @@ public struct LanternServer: Sendable {
         let logger = self.logger
         let app = Application(
             router: router,
-            server: access.server,
+            server: access.server(LightResponder.lantern(api: lightAPI, readiness: readiness)),
             configuration: .init(address: .hostname(address.host, port: address.port), serverName: nil),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? address.port

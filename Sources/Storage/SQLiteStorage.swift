@@ -118,7 +118,7 @@ public final class SQLiteStorage: Storage, Sendable {
     /// querier's answer, every series of the head counts.
     public func labelNames(matchers: [Matcher], mint: Timestamp, maxt: Timestamp) async throws -> [String] {
         if matchers.isEmpty, let writer {
-            if let postings = writer.publishedPostings.current { return postings.labelNames }
+            if let names = labelNamesInMemory() { return names }
             return try await writer.postingsForReaders().labelNames
         }
         return try await withQuerier(mint: mint, maxt: maxt) { try await $0.labelNames(matchers: matchers) }
@@ -134,11 +134,17 @@ public final class SQLiteStorage: Storage, Sendable {
     /// Without matchers, the values come from the head's in-memory index, as `labelNames` does.
     public func labelValues(name: String, matchers: [Matcher], mint: Timestamp, maxt: Timestamp) async throws -> [String] {
         if matchers.isEmpty, let writer {
-            if let postings = writer.publishedPostings.current { return postings.values(of: name) }
+            if let values = labelValuesInMemory(name: name) { return values }
             return try await writer.postingsForReaders().values(of: name)
         }
         return try await withQuerier(mint: mint, maxt: maxt) { try await $0.labelValues(name: name, matchers: matchers) }
     }
+
+    /// From the label index the writer last published, if no series were added since.
+    public func labelNamesInMemory() -> [String]? { writer?.publishedPostings.current?.labelNames }
+
+    /// From the label index the writer last published, if no series were added since.
+    public func labelValuesInMemory(name: String) -> [String]? { writer?.publishedPostings.current?.values(of: name) }
 
     /// Stops background maintenance, checkpoints the head (unless disabled in the options)
     /// and closes the file. Idempotent.

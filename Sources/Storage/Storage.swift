@@ -133,11 +133,22 @@ public protocol Queryable: Sendable {
     /// About how many series match `matchers`, if the storage can tell at once from memory
     /// (nil otherwise): the HTTP layer keeps small queries on the connection's event loop.
     func estimatedSeries(matching matchers: [Matcher]) -> Int?
+    /// Every label name, if the storage has them in memory right now (nil otherwise: ask
+    /// `labelNames`). Lets the HTTP layer answer the labels API without leaving the request.
+    func labelNamesInMemory() -> [String]?
+    /// Every value of label `name`, on the same terms as `labelNamesInMemory`.
+    func labelValuesInMemory(name: String) -> [String]?
 }
 
 extension Queryable {
     /// Default: unknown.
     public func estimatedSeries(matching matchers: [Matcher]) -> Int? { nil }
+
+    /// Default: not known at once.
+    public func labelNamesInMemory() -> [String]? { nil }
+
+    /// Default: not known at once.
+    public func labelValuesInMemory(name: String) -> [String]? { nil }
 
     /// Default: through a querier.
     public func labelNames(matchers: [Matcher], mint: Timestamp, maxt: Timestamp) async throws -> [String] {

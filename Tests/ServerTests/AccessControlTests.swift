@@ -35,7 +35,7 @@ struct AccessControlTests {
         let base = "https://127.0.0.1:\(port)"
         let cert = ["--cacert", pki.ca, "--cert", pki.clientCert, "--key", pki.clientKey]
 
-        for path in ["/-/healthy", "/-/ready", "/metrics", "/api/v1/query?query=1", "/federate?match[]=up",
+        for path in ["/-/healthy", "/-/ready", "/metrics", "/api/v1/query?query=1", "/federate?match[]=up", "/api/v1/labels", "/api/v1/label/job/values",
                      "/api/v1/status/config", "/api/v1/targets", "/api/v1/export?match[]=up"] {
             let ok = try await CurlCLI.run(base + path, cert + ["-u", "alice:right-password"])
             #expect(ok.status == 200, "\(path): exit \(ok.exitCode) \(ok.body)")

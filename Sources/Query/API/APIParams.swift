@@ -35,7 +35,7 @@ public struct APIParams: Sendable {
     }
 
     /// Percent-decoding with `+` as space (Go's `url.QueryUnescape`).
-    static func unescape(_ s: Substring) -> String? {
+    public static func unescape(_ s: Substring) -> String? {
         guard s.contains("%") || s.contains("+") else { return String(s) }
         var out: [UInt8] = []
         let b = Array(s.utf8)

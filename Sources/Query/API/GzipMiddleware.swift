@@ -1,7 +1,7 @@
 import CompressNIO
 public import Hummingbird
 import HTTPTypes
-import NIOCore
+public import NIOCore
 
 /// Compresses responses with gzip when the client sends `Accept-Encoding: gzip`, as
 /// Prometheus's `httputil.CompressionHandler` does. Only bodies of known length (rendered
@@ -11,34 +11,41 @@ public struct GzipMiddleware<Context: RequestContext>: RouterMiddleware {
     /// Bodies smaller than this are sent as they are (gzip would only add overhead).
     let minimumBytes: Int
 
-    public init(minimumBytes: Int = 256) { self.minimumBytes = minimumBytes }
-
-    /// Bodies up to this size are compressed where the request runs (well under a millisecond).
-    static var inlineBytes: Int { 64 << 10 }
+    public init(minimumBytes: Int = GzipEncoding.minimumBytes) { self.minimumBytes = minimumBytes }
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var response = try await next(request, context)
-        guard Self.acceptsGzip(request.headers[.acceptEncoding]),
+        guard GzipEncoding.accepts(request.headers[.acceptEncoding]),
               response.headers[.contentEncoding] == nil,
               let length = response.body.contentLength, length >= minimumBytes
         else { return response }
         let box = CollectedBody()
         try await response.body.write(CollectingWriter(box: box))
-        var plain = box.buffer
+        let plain = box.buffer
         // A large body is compressed on the cooperative pool: the request may be running on its
         // connection's event loop, which other connections share.
-        let compressed = length < Self.inlineBytes
-            ? try plain.compress(with: .gzip())
-            : try await withTaskExecutorPreference(globalConcurrentExecutor) { try plain.compress(with: .gzip()) }
+        let compressed = length < GzipEncoding.inlineBytes
+            ? try GzipEncoding.compress(plain)
+            : try await withTaskExecutorPreference(globalConcurrentExecutor) { try GzipEncoding.compress(plain) }
         response.headers[.contentEncoding] = "gzip"
         response.headers[.contentLength] = nil
         response.headers[values: .vary] = ["Accept-Encoding"]
         response.body = .init(byteBuffer: compressed)
         return response
     }
+}
+
+/// The gzip rules of the HTTP API, shared by the middleware and the event-loop answers of
+/// the light look-ups (`LightRequestHandler` in Server), so both encode alike.
+public enum GzipEncoding {
+    /// Bodies smaller than this are sent as they are (gzip would only add overhead).
+    public static let minimumBytes = 256
+
+    /// Bodies up to this size are compressed where the request runs (well under a millisecond).
+    public static let inlineBytes = 64 << 10
 
     /// Whether an `Accept-Encoding` value allows gzip (and does not refuse it with q=0).
-    static func acceptsGzip(_ header: String?) -> Bool {
+    public static func accepts(_ header: String?) -> Bool {
         guard let header else { return false }
         for part in header.split(separator: ",") {
             let fields = part.split(separator: ";").map { String($0.filter { $0 != " " && $0 != "\t" }) }
@@ -47,6 +54,12 @@ public struct GzipMiddleware<Context: RequestContext>: RouterMiddleware {
             return true
         }
         return false
+    }
+
+    /// `plain` as a gzip member.
+    public static func compress(_ plain: ByteBuffer) throws -> ByteBuffer {
+        var plain = plain
+        return try plain.compress(with: .gzip())
     }
 }
 

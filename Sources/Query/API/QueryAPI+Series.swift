@@ -63,6 +63,31 @@ extension QueryAPI {
         }
     }
 
+    /// `labelNames`'s answer if it needs no wait: no `match[]` and the names in memory (or the
+    /// parameters rejected); nil otherwise. The HTTP layer answers with it where the request
+    /// was read.
+    public func labelNamesInMemory(_ p: APIParams) -> APIResult? {
+        stringListInMemory(p) { $0.labelNamesInMemory() }
+    }
+
+    /// `labelValues`'s answer if it needs no wait, on the terms of `labelNamesInMemory`.
+    public func labelValuesInMemory(name: String, _ p: APIParams) -> APIResult? {
+        guard !name.isEmpty else { return .failure(.badData, "invalid label name: \(quotedGo(name))") }
+        return stringListInMemory(p) { $0.labelValuesInMemory(name: name) }
+    }
+
+    private func stringListInMemory(_ p: APIParams, _ read: (any Queryable) -> [String]?) -> APIResult? {
+        let sets = p.values("match[]")
+        guard sets.isEmpty else { return nil }
+        switch parseCommon(p, sets: sets) {
+        case .success(let common):
+            guard let names = read(queryable) else { return nil }
+            return Self.stringList(names, limit: common.limit)
+        case .failure(let e):
+            return e
+        }
+    }
+
     private func stringList(
         _ p: APIParams, _ read: @Sendable (any Queryable, [Matcher], Timestamp, Timestamp) async throws -> [String]
     ) async -> APIResult {
@@ -71,7 +96,7 @@ extension QueryAPI {
         case .success(let c): common = c
         case .failure(let e): return e
         }
-        var names: [String]
+        let names: [String]
         do {
             if common.matcherSets.count <= 1 {
                 names = try await read(queryable, common.matcherSets.first ?? [], common.start, common.end)
@@ -83,9 +108,16 @@ extension QueryAPI {
         } catch {
             return .failure(.internal, "\(error)")
         }
+        return Self.stringList(names, limit: common.limit)
+    }
+
+    /// The JSON answer of a names or values look-up, cut to `limit` (0: no limit) with
+    /// Prometheus's warning.
+    private static func stringList(_ names: [String], limit: Int) -> APIResult {
+        var names = names
         var warnings: [String] = []
-        if common.limit > 0, names.count > common.limit {
-            names.removeLast(names.count - common.limit)
+        if limit > 0, names.count > limit {
+            names.removeLast(names.count - limit)
             warnings.append("results truncated due to limit")
         }
         var w = JSONWriter(capacity: 16 + names.count * 24)

@@ -17,10 +17,10 @@ enum LifecycleRoutes {
         lifecycleEnabled: Bool,
         actions: LifecycleActions
     ) {
-        router.get("/-/healthy") { _, _ in plain(.ok, "Lantern Server is Healthy.\n") }
+        router.get("/-/healthy") { _, _ in plain(.ok, healthyText) }
         router.head("/-/healthy") { _, _ in plain(.ok, "") }
         router.get("/-/ready") { _, _ in
-            readiness.isReady ? plain(.ok, "Lantern Server is Ready.\n") : plain(.serviceUnavailable, "Service Unavailable")
+            readiness.isReady ? plain(.ok, readyText) : plain(.serviceUnavailable, notReadyText)
         }
         router.head("/-/ready") { _, _ in readiness.isReady ? plain(.ok, "") : plain(.serviceUnavailable, "") }
         router.get("/metrics") { _, _ in
@@ -45,9 +45,14 @@ enum LifecycleRoutes {
         }
     }
 
+    static let healthyText = "Lantern Server is Healthy.\n"
+    static let readyText = "Lantern Server is Ready.\n"
+    static let notReadyText = "Service Unavailable"
+    static let plainContentType = "text/plain; charset=utf-8"
+
     static func plain(_ status: HTTPResponse.Status, _ text: String) -> Response {
         var headers = HTTPFields()
-        headers[.contentType] = "text/plain; charset=utf-8"
+        headers[.contentType] = plainContentType
         return Response(status: status, headers: headers, body: .init(byteBuffer: .init(string: text)))
     }
 }
