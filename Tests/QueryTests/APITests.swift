@@ -68,6 +68,50 @@ import Testing
         #expect(String(decoding: w.bytes, as: UTF8.self) == #"[1435781451.781,"1"],[1435781451.500,"0.1"],[1435781451,"NaN"],[-0.001,"-Inf"],[0.005,"1000000000000000000000"],[0.005,"0.00000015"],"\u003ca\u0026b\u003e\"\\\n\u0001\u2028é""#)
     }
 
+    @Test func readsAcceptEncoding() {
+        for yes in ["gzip", "GZIP", " gzip ", "deflate, gzip", "br;q=1, gzip;q=0.5", "*", "gzip; q=1", "identity,\tGzip", "gzip;q=0.01"] {
+            #expect(GzipEncoding.accepts(yes), "\(yes)")
+        }
+        for no in [nil, "", "deflate", "br, identity", "gzip;q=0", "gzip; q=0.000", "*;q=0", "x-gzip", "gzipx", "gzip;Q=0", ",", ";"] {
+            #expect(!GzipEncoding.accepts(no), "\(String(describing: no))")
+        }
+    }
+
+    /// Strings of escaped and plain characters in every mix, against Go's rules spelled out per
+    /// Unicode scalar (the writer works on runs of bytes).
+    @Test func escapesStringsLikeGoInEveryMix() {
+        func reference(_ s: String) -> String {
+            var out = "\""
+            for u in s.unicodeScalars {
+                switch u {
+                case "\"": out += "\\\""
+                case "\\": out += "\\\\"
+                case "\n": out += "\\n"
+                case "\r": out += "\\r"
+                case "\t": out += "\\t"
+                case "<", ">", "&", "\u{2028}", "\u{2029}", "\u{0}"..."\u{1f}":
+                    let hex = String(u.value, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                default: out.unicodeScalars.append(u)
+                }
+            }
+            return out + "\""
+        }
+        let alphabet: [String] = ["a", "bc", "é", "€", "\u{2028}", "\u{2029}", "\u{2027}", "\"", "\\", "<", ">", "&", "\n", "\r",
+                                  "\t", "\u{1}", "\u{1f}", "\u{7f}", "ü", "😀", "/", "xyz_0"]
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        for _ in 0..<2_000 {
+            var s = ""
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            for k in 0..<Int(state >> 60) {
+                s += alphabet[Int((state >> UInt64(k * 4)) & 0xFFFF) % alphabet.count]
+            }
+            var w = JSONWriter()
+            w.string(s)
+            #expect(String(decoding: w.bytes, as: UTF8.self) == reference(s), "\(s.debugDescription)")
+        }
+    }
+
     @Test func rendersEnvelopes() {
         let ok = APIResult.success(Array(#"[]"#.utf8), warnings: ["w1"])
         #expect(String(decoding: ok.body(), as: UTF8.self) == #"{"status":"success","data":[],"warnings":["w1"]}"#)

@@ -16,7 +16,7 @@ import Testing
 @Suite(.timeLimit(.minutes(1)))
 struct LightRequestTests {
     @Test func lightAnswersEqualTheRoutersByteForByte() async throws {
-        try await withServers { light, router, answered in
+        try await withServers { light, router, answered, readiness in
             let l = try RawHTTPConnection(port: light), r = try RawHTTPConnection(port: router)
             defer { l.close(); r.close() }
             // The first look-up publishes the label index (the router answers it); the rest are light.
@@ -40,13 +40,19 @@ struct LightRequestTests {
                 }
             }
             #expect(answered.value.load(ordering: .relaxed) == lightCount, "every one of these is a light answer")
+            readiness.markNotReady()
+            let notReady = try await l.exchange(Self.get("/-/ready")), notReadyRouted = try await r.exchange(Self.get("/-/ready"))
+            #expect(notReady.statusLine == "HTTP/1.1 503 Service Unavailable")
+            #expect(notReady.statusLine == notReadyRouted.statusLine && notReady.body == notReadyRouted.body)
+            #expect(notReady.headers(except: "date") == notReadyRouted.headers(except: "date"))
+            readiness.markReady()
             let many = try await l.exchange(Self.get("/api/v1/label/many/values", ["Accept-Encoding: gzip"]))
             #expect(many.header("content-encoding") == "gzip", "the body is large enough to compress")
         }
     }
 
     @Test func requestsTheLightPathCannotAnswerGoToTheRouter() async throws {
-        try await withServers { light, _, answered in
+        try await withServers { light, _, answered, _ in
             let c = try RawHTTPConnection(port: light)
             defer { c.close() }
             _ = try await c.exchange(Self.get("/api/v1/labels"))  // publishes the label index
@@ -69,7 +75,7 @@ struct LightRequestTests {
     }
 
     @Test func pipelinedRequestsAreAnsweredInOrder() async throws {
-        try await withServers { light, _, answered in
+        try await withServers { light, _, answered, _ in
             let c = try RawHTTPConnection(port: light)
             defer { c.close() }
             _ = try await c.exchange(Self.get("/api/v1/labels"))
@@ -106,8 +112,8 @@ struct LightRequestTests {
     }
 
     /// Two servers over one storage and one set of routes: one with the light path (its answers
-    /// counted), one without. Runs `body` with their ports and the count.
-    private func withServers(_ body: (_ light: Int, _ router: Int, _ answered: LightCount) async throws -> Void) async throws {
+    /// counted), one without. Runs `body` with their ports, the count and the readiness they share.
+    private func withServers(_ body: (_ light: Int, _ router: Int, _ answered: LightCount, _ readiness: Readiness) async throws -> Void) async throws {
         let dir = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let storage = try await SQLiteStorage.open(path: dir.appendingPathComponent("data").path)
@@ -151,7 +157,7 @@ struct LightRequestTests {
         var lightIt = lightPorts.makeAsyncIterator(), routerIt = routerPorts.makeAsyncIterator()
         let lightPort = try #require(await lightIt.next()), routerPort = try #require(await routerIt.next())
         do {
-            try await body(lightPort, routerPort, answered)
+            try await body(lightPort, routerPort, answered, readiness)
         } catch {
             server.cancel()
             _ = await server.result

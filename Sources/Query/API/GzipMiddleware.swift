@@ -44,16 +44,52 @@ public enum GzipEncoding {
     /// Bodies up to this size are compressed where the request runs (well under a millisecond).
     public static let inlineBytes = 64 << 10
 
-    /// Whether an `Accept-Encoding` value allows gzip (and does not refuse it with q=0).
+    /// Whether an `Accept-Encoding` value allows gzip (and does not refuse it with q=0). Spaces
+    /// and tabs are ignored and letters compared without case.
     public static func accepts(_ header: String?) -> Bool {
-        guard let header else { return false }
-        for part in header.split(separator: ",") {
-            let fields = part.split(separator: ";").map { String($0.filter { $0 != " " && $0 != "\t" }) }
-            guard let coding = fields.first?.lowercased(), coding == "gzip" || coding == "*" else { continue }
-            if fields.dropFirst().contains(where: { $0 == "q=0" || $0 == "q=0.0" || $0 == "q=0.00" || $0 == "q=0.000" }) { return false }
-            return true
+        guard var header else { return false }
+        return header.withUTF8 { accepts(bytes: $0) }
+    }
+
+    private static func accepts(bytes b: UnsafeBufferPointer<UInt8>) -> Bool {
+        var partStart = 0
+        while partStart < b.count {
+            var partEnd = partStart
+            while partEnd < b.count && b[partEnd] != UInt8(ascii: ",") { partEnd += 1 }
+            // The part's fields: the coding, then parameters after `;`.
+            var fieldStart = partStart
+            var isCoding = true
+            var matches = false
+            while fieldStart <= partEnd {
+                var fieldEnd = fieldStart
+                while fieldEnd < partEnd && b[fieldEnd] != UInt8(ascii: ";") { fieldEnd += 1 }
+                let field = UnsafeBufferPointer(rebasing: b[fieldStart..<fieldEnd])
+                if isCoding {
+                    matches = equalsIgnoringBlanks(field, "gzip") || equalsIgnoringBlanks(field, "*")
+                    if !matches { break }
+                    isCoding = false
+                } else if ["q=0", "q=0.0", "q=0.00", "q=0.000"].contains(where: { equalsIgnoringBlanks(field, $0) }) {
+                    return false
+                }
+                fieldStart = fieldEnd + 1
+            }
+            if matches { return true }
+            partStart = partEnd + 1
         }
         return false
+    }
+
+    /// Whether `field`, spaces and tabs removed and ASCII letters lowercased, is `word`.
+    private static func equalsIgnoringBlanks(_ field: UnsafeBufferPointer<UInt8>, _ word: StaticString) -> Bool {
+        word.withUTF8Buffer { w in
+            var k = 0
+            for c in field where c != UInt8(ascii: " ") && c != UInt8(ascii: "\t") {
+                let lower = c >= UInt8(ascii: "A") && c <= UInt8(ascii: "Z") ? c + 32 : c
+                guard k < w.count, w[k] == lower else { return false }
+                k += 1
+            }
+            return k == w.count
+        }
     }
 
     /// `plain` as a gzip member.

@@ -27,35 +27,51 @@ public struct JSONWriter: Sendable {
         bytes.append(UInt8(ascii: "\""))
         var s = s
         s.withUTF8 { utf8 in
+            // Runs of bytes that need no escape (nearly all of them) are copied at once.
+            var runStart = 0
             var i = 0
             let n = utf8.count
             while i < n {
                 let c = utf8[i]
+                if !Self.needsAttention(c) {
+                    i += 1
+                    continue
+                }
+                if runStart < i { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<i])) }
                 switch c {
                 case UInt8(ascii: "\""): raw("\\\"")
                 case UInt8(ascii: "\\"): raw("\\\\")
                 case 0x0A: raw("\\n")
                 case 0x0D: raw("\\r")
                 case 0x09: raw("\\t")
-                case 0..<0x20, UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "&"): unicodeEscape(UInt16(c))
                 case 0xE2 where i + 2 < n && utf8[i + 1] == 0x80 && (utf8[i + 2] == 0xA8 || utf8[i + 2] == 0xA9):
                     unicodeEscape(utf8[i + 2] == 0xA8 ? 0x2028 : 0x2029)
                     i += 2
-                default: bytes.append(c)
+                case 0xE2: bytes.append(c)
+                default: unicodeEscape(UInt16(c))  // control characters, `<`, `>`, `&`
                 }
                 i += 1
+                runStart = i
             }
+            if runStart < n { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<n])) }
         }
         bytes.append(UInt8(ascii: "\""))
     }
 
+    /// Whether `c` is escaped (or, for 0xE2, may begin U+2028 / U+2029).
+    @inline(__always) private static func needsAttention(_ c: UInt8) -> Bool {
+        switch c {
+        case 0..<0x20, UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "&"), 0xE2: return true
+        default: return false
+        }
+    }
+
     private mutating func unicodeEscape(_ v: UInt16) {
-        let hex: [UInt8] = Array("0123456789abcdef".utf8)
         raw("\\u")
-        bytes.append(hex[Int(v >> 12) & 0xF])
-        bytes.append(hex[Int(v >> 8) & 0xF])
-        bytes.append(hex[Int(v >> 4) & 0xF])
-        bytes.append(hex[Int(v) & 0xF])
+        for shift in stride(from: 12, through: 0, by: -4) {
+            let digit = UInt8(truncatingIfNeeded: v >> UInt16(shift)) & 0xF
+            bytes.append(digit < 10 ? UInt8(ascii: "0") + digit : UInt8(ascii: "a") + digit - 10)
+        }
     }
 
     /// A decimal integer.

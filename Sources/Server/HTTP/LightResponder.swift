@@ -36,10 +36,12 @@ struct LightResponder: Sendable {
     /// The `<name>` of `/api/v1/label/<name>/values` (still percent-encoded), as the router's
     /// one-segment parameter captures it.
     static func labelName(inValuesPath path: Substring) -> Substring? {
-        let prefix = "/api/v1/label/", suffix = "/values"
-        guard path.hasPrefix(prefix), path.hasSuffix(suffix), path.count > prefix.count + suffix.count else { return nil }
-        let name = path.dropFirst(prefix.count).dropLast(suffix.count)
-        return name.contains("/") ? nil : name
+        let prefix = "/api/v1/label/".utf8, suffix = "/values".utf8
+        let bytes = path.utf8
+        guard bytes.count > prefix.count + suffix.count, bytes.starts(with: prefix), bytes.reversed().starts(with: suffix.reversed())
+        else { return nil }
+        let name = Substring(bytes.dropFirst(prefix.count).dropLast(suffix.count))
+        return name.utf8.contains(UInt8(ascii: "/")) ? nil : name
     }
 }
 
