@@ -3,6 +3,8 @@ import Hummingbird
 import Lifecycle
 import Logging
 import Model
+import NIOCore
+import NIOPosix
 import Query
 import ServiceLifecycle
 import Storage
@@ -96,6 +98,33 @@ struct LightRequestTests {
         }
     }
 
+    @Test func theLoopPollsBrieflyAfterEachResponseThenStops() async throws {
+        // A loop of its own: the other tests' servers share the default ones.
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        try await withServers(on: group) { light, router, _, _ in
+            func pollers() async throws -> [(ticks: Int, polling: Bool)] {
+                var out: [(Int, Bool)] = []
+                for loop in group.makeIterator() {
+                    let poller = LoopPoller.of(loop)
+                    out.append(try await loop.submit { (poller.ticks, poller.isPolling) }.get())
+                }
+                return out
+            }
+            for port in [light, router] {
+                let c = try RawHTTPConnection(port: port)
+                defer { c.close() }
+                let before = try await pollers().map(\.ticks).reduce(0, +)
+                _ = try await c.exchange(Self.get("/api/v1/query?query=up"))
+                _ = try await c.exchange(Self.get("/-/healthy"))
+                try await Task.sleep(for: .milliseconds(20))
+                let after = try await pollers()
+                #expect(after.map(\.ticks).reduce(0, +) > before, "the loop polled after the responses")
+                #expect(after.allSatisfy { !$0.polling }, "and stopped once the window passed")
+            }
+        }
+        try await group.shutdownGracefully()
+    }
+
     @Test func httpDateAndValuesPath() {
         #expect(HTTPDate.format(784_111_777) == "Sun, 06 Nov 1994 08:49:37 GMT")
         #expect(HTTPDate.format(1_798_761_600) == "Fri, 01 Jan 2027 00:00:00 GMT")
@@ -113,7 +142,7 @@ struct LightRequestTests {
 
     /// Two servers over one storage and one set of routes: one with the light path (its answers
     /// counted), one without. Runs `body` with their ports, the count and the readiness they share.
-    private func withServers(_ body: (_ light: Int, _ router: Int, _ answered: LightCount, _ readiness: Readiness) async throws -> Void) async throws {
+    private func withServers(on group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, _ body: (_ light: Int, _ router: Int, _ answered: LightCount, _ readiness: Readiness) async throws -> Void) async throws {
         let dir = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let storage = try await SQLiteStorage.open(path: dir.appendingPathComponent("data").path)
@@ -148,7 +177,8 @@ struct LightRequestTests {
             api.addRoutes(to: router)
             return Application(router: router, server: WebAccess.plain(light: light),
                                configuration: .init(address: .hostname("127.0.0.1", port: 0), serverName: nil),
-                               onServerRunning: { ports.yield($0.localAddress?.port ?? 0) }, logger: logger)
+                               onServerRunning: { ports.yield($0.localAddress?.port ?? 0) },
+                               eventLoopGroupProvider: .shared(group), logger: logger)
         }
         let (lightPorts, lightSink) = AsyncStream<Int>.makeStream()
         let (routerPorts, routerSink) = AsyncStream<Int>.makeStream()

@@ -6,7 +6,8 @@ import NIOHTTP1
 /// Serves each connection with a task that prefers the connection's own event loop, so a
 /// request, its handler and its response stay on one thread unless the handler moves off
 /// (`OffLoopMiddleware` does that for everything but the light look-ups). With `light`, the
-/// lightest are answered in the pipeline itself (`LightRequestHandler`), right after decoding.
+/// lightest are answered in the pipeline itself (`LightRequestHandler`), right after decoding;
+/// after every response the loop polls for a moment (`ResponsePollingHandler`).
 struct LoopPinnedChannel<Base: ServerChildChannel>: ServerChildChannel {
     typealias Value = Base.Value
     let base: Base
@@ -15,11 +16,11 @@ struct LoopPinnedChannel<Base: ServerChildChannel>: ServerChildChannel {
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
         let light = self.light
         return base.setup(channel: channel, logger: logger).flatMapThrowing { value in
-            if let light {
-                let pipeline = channel.pipeline.syncOperations
-                let decoder = try pipeline.context(handlerType: ByteToMessageHandler<HTTPRequestDecoder>.self)
-                try pipeline.addHandler(LightRequestHandler(light), position: .after(decoder.handler))
-            }
+            let pipeline = channel.pipeline.syncOperations
+            let decoder = try pipeline.context(handlerType: ByteToMessageHandler<HTTPRequestDecoder>.self)
+            // Inbound: decoder → light answers → the rest; every response passes the poller.
+            if let light { try pipeline.addHandler(LightRequestHandler(light), position: .after(decoder.handler)) }
+            try pipeline.addHandler(ResponsePollingHandler(), position: .after(decoder.handler))
             return value
         }
     }
